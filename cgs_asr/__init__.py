@@ -1,0 +1,1 @@
+"""cgs_asr: Kaldi-style recipes for low-power DNN acoustic models with coarse-grain sparsification."""
