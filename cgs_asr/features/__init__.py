@@ -1,1 +1,1 @@
-"""features"""
+"""Feature extraction (kaldi-native-fbank), Kaldi-style options, CMVN."""

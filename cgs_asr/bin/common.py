@@ -1,0 +1,28 @@
+"""What every command-line program shares: logging and one-line errors for bad input."""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+
+from cgs_asr.data.datadir import DataDirError
+from cgs_asr.data.synth.tts import TtsError
+from cgs_asr.features.config import FeatureConfigError
+from cgs_asr.features.extract import FeatureError
+
+# Errors that mean bad input or a missing tool: reported in one line, no traceback.
+USER_ERRORS = (DataDirError, FeatureError, FeatureConfigError, TtsError, FileExistsError, FileNotFoundError)
+
+
+def program(main):
+    """Wrap ``main(argv)``: set up logging, turn user errors into a message and exit status 1."""
+    @functools.wraps(main)
+    def wrapper(argv=None):
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(levelname)s: %(message)s")
+        name = main.__module__.rsplit(".", 1)[-1]
+        try:
+            main(sys.argv[1:] if argv is None else argv)
+        except USER_ERRORS as e:
+            print(f"{name}: error: {e}", file=sys.stderr)
+            sys.exit(1)
+    return wrapper

@@ -1,0 +1,62 @@
+"""Kaldi ark/scp reading and writing through kaldi-io.
+
+Writers record the byte offset of every matrix, so the scp they produce is
+exactly what Kaldi's ``copy-feats ark:- ark,scp:x.ark,x.scp`` would write, and
+Kaldi tools can read it. Writes go to a temporary file renamed on close.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+with contextlib.redirect_stderr(io.StringIO()):
+    import kaldi_io  # it warns about KALDI_ROOT on import, which we do not need
+
+
+class ArkWriter:
+    """Write matrices to ``<path>`` and, optionally, their scp entries to ``scp_path``."""
+
+    def __init__(self, path: Path, scp_path: Path | None = None):
+        self.path, self.scp_path = Path(path), scp_path and Path(scp_path)
+        self._tmp = Path(f"{self.path}.tmp")
+        self._f = open(self._tmp, "wb")
+        self.scp: dict[str, str] = {}
+
+    def write(self, key: str, mat: np.ndarray) -> None:
+        if " " in key or not key:
+            raise ValueError(f"{self.path}: bad key {key!r}")
+        offset = self._f.tell() + len(key.encode("latin1")) + 1
+        kaldi_io.write_mat(self._f, np.ascontiguousarray(mat), key=key)
+        self.scp[key] = f"{self.path.resolve()}:{offset}"
+
+    def close(self) -> None:
+        self._f.close()
+        os.replace(self._tmp, self.path)
+        if self.scp_path is not None:
+            tmp = Path(f"{self.scp_path}.tmp")
+            tmp.write_text("".join(f"{k} {v}\n" for k, v in self.scp.items()), encoding="utf-8")
+            os.replace(tmp, self.scp_path)
+
+    def abort(self) -> None:
+        self._f.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *_):
+        self.abort() if exc_type else self.close()
+
+
+def read_scp_matrices(scp: dict[str, str]):
+    """Yield (key, matrix) for scp entries ``path:offset``, in the given order."""
+    for key, where in scp.items():
+        yield key, kaldi_io.read_mat(where)
+
+
+def read_ark_matrices(path: Path):
+    yield from kaldi_io.read_mat_ark(str(path))
