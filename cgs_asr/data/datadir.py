@@ -33,7 +33,7 @@ class DataDir:
 
     @property
     def utts(self) -> list[str]:
-        return list(self.tables["utt2spk"])
+        return sorted(self.tables["utt2spk"], key=str.encode)
 
     @property
     def utt2spk(self) -> dict[str, str]:
@@ -49,9 +49,9 @@ class DataDir:
 
     def spk2utt(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for utt, spk in self.utt2spk.items():
-            out.setdefault(spk, []).append(utt)
-        return dict(sorted(out.items()))
+        for utt in sorted(self.utt2spk, key=str.encode):
+            out.setdefault(self.utt2spk[utt], []).append(utt)
+        return dict(sorted(out.items(), key=lambda item: item[0].encode()))
 
 
 def read_table(path: Path, problems: list[str] | None = None,
@@ -95,7 +95,7 @@ def write_table(path: Path, table: dict[str, str]) -> None:
     """Write ``id value`` lines sorted in the C locale, atomically."""
     tmp = Path(f"{path}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        for key in sorted(table, key=lambda k: k.encode()):
+        for key in sorted(table, key=str.encode):
             f.write(f"{key} {table[key]}\n")
     os.replace(tmp, path)
 

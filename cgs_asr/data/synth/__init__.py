@@ -1,0 +1,1 @@
+"""The built-in synthetic corpus: TTS speakers, augmentation and the corpus builder."""

@@ -1,0 +1,93 @@
+"""The synthetic corpus: speaker-disjoint splits, held-out voices, determinism, valid data dirs, features."""
+import json
+
+import numpy as np
+import soundfile
+
+from cgs_asr.data.datadir import load_data_dir, validate_data_dir
+from cgs_asr.data.synth import corpus
+from cgs_asr.data.synth.speakers import HELD_OUT, base_voice, make_speakers
+from cgs_asr.features.config import feature_options
+from cgs_asr.features.extract import make_features
+
+
+def test_speakers_disjoint_and_held_out_voices_only_in_test():
+    speakers = make_speakers(corpus.PRESETS["default"].speakers, seed=1)
+    assert len({s.id for s in speakers}) == len(speakers) >= 60
+    assert len({s.voice for s in speakers}) == len(speakers)  # distinct voice settings
+    train_voices = {(s.voice.engine, base_voice(s.voice)) for s in speakers if s.split == "train"}
+    for engine, held in HELD_OUT.items():
+        test_bases = {base_voice(s.voice) for s in speakers if s.split == "test" and s.voice.engine == engine}
+        assert test_bases & set(held), f"no held-out {engine} voice in test"
+        assert not train_voices & {(engine, h) for h in held}
+        for split in ("train", "dev"):
+            assert any(s.voice.engine == engine and s.split == split for s in speakers)
+
+
+def test_plan_is_deterministic_per_seed():
+    preset = corpus.PRESETS["tiny"]
+    plan = lambda seed: [(u.id, u.text) for u in corpus.plan_utterances(  # noqa: E731
+        preset, make_speakers(preset.speakers, seed), seed)]
+    assert plan(1) == plan(1)
+    assert plan(1) != plan(2)
+    texts = {}
+    for u in corpus.plan_utterances(preset, make_speakers(preset.speakers, 1), 1):
+        texts.setdefault((u.task, u.speaker.split), []).append(u.text)
+    # Train, dev and test text come from different generator seeds.
+    assert texts[("asr", "train")][:15] != texts[("asr", "test")]
+
+
+def test_tiny_corpus(tiny_corpus):
+    manifest = json.loads((tiny_corpus / "manifest.json").read_text())
+    assert manifest["preset"] == "tiny"
+    spk = {}
+    for task in corpus.TASKS:
+        for split in ("train", "dev", "test"):
+            path = tiny_corpus / task / split
+            assert validate_data_dir(path) == []
+            data = load_data_dir(path)
+            assert len(data.utts) == corpus.PRESETS["tiny"].utterances[task][split]
+            spk[(task, split)] = set(data.utt2spk.values())
+            info = soundfile.info(data.wav_scp[data.utts[0]])
+            assert (info.samplerate, info.channels, info.subtype) == (16000, 1, "PCM_16")
+    for task in corpus.TASKS:
+        assert not spk[(task, "train")] & (spk[(task, "dev")] | spk[(task, "test")])
+        assert not spk[(task, "dev")] & spk[(task, "test")]
+
+
+def test_word_timings_cover_festival_utterances(tiny_corpus):
+    ctm = [line.split() for split in ("train", "dev", "test")
+           for f in [tiny_corpus / "asr" / split / "word_timings.ctm"] if f.exists()
+           for line in f.read_text().splitlines()]
+    assert ctm, "festival speakers should report word timings"
+    data = {u: t for split in ("train", "dev", "test") for u, t in load_data_dir(tiny_corpus / "asr" / split).text.items()}
+    words = {}
+    for utt, _, start, dur, word in ctm:
+        assert float(dur) > 0 and float(start) >= 0
+        words.setdefault(utt, []).append(word)
+    for utt, ws in words.items():
+        assert " ".join(ws) == data[utt]
+
+
+def test_rendering_is_deterministic_and_order_free(tiny_corpus, tmp_path):
+    """Re-render one speaker's utterances alone: the same samples as in the full build."""
+    preset = corpus.PRESETS["tiny"]
+    speakers = make_speakers(preset.speakers, 1)
+    plan = corpus.plan_utterances(preset, speakers, 1)
+    speaker = next(u.speaker for u in plan if u.speaker.voice.engine == "flite")
+    mine = [u for u in plan if u.speaker == speaker][-2:]
+    built = {u.id: soundfile.read(tiny_corpus / "wav" / u.speaker.id / f"{u.id}.wav", dtype="int16")[0]
+             for u in mine}
+    rirs, babble = corpus.make_noise(preset, 1)
+    corpus._init_worker({"out_dir": tmp_path, "seed": 1, "config": preset.augment, "rirs": rirs, "babble": babble})
+    corpus._render_speaker(mine)
+    for u in mine:
+        again = soundfile.read(tmp_path / "wav" / u.speaker.id / f"{u.id}.wav", dtype="int16")[0]
+        np.testing.assert_array_equal(again, built[u.id])
+
+
+def test_tiny_corpus_goes_through_features(tiny_corpus, tmp_path):
+    opts = feature_options("fbank", {"num-mel-bins": "40", "dither": "0"})
+    frames = make_features(tiny_corpus / "asr" / "dev", "fbank", opts, tmp_path / "fbank", num_jobs=2)
+    durations = load_data_dir(tiny_corpus / "asr" / "dev").tables["utt2dur"]
+    assert abs(frames - 100 * sum(float(d) for d in durations.values())) < 3 * len(durations)
