@@ -1,0 +1,191 @@
+"""Frame-level cross-entropy training with Kaldi nnet1's "newbob" schedule.
+
+One epoch is a pass over all training frames in a seeded random order.
+After each epoch the frame accuracy on the dev set decides (as Kaldi's
+steps/nnet/train_scheduler.sh does with its loss): a worse epoch is rejected
+(weights and optimizer state go back to the best epoch); once the gain falls
+below ``start_halving_impr`` the learning rate halves every epoch; once it
+falls below ``end_halving_impr`` while halving, training stops. The model is
+left with the best weights.
+
+The loop only calls the model's forward and the optimizer, and saves or
+restores ``state_dict``s, so Linear weights that carry parametrizations
+(block masks, fake quantization) train unchanged. ``on_step`` and
+``on_epoch_end`` let such extensions act during training (e.g. calibration).
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from cgs_asr.nnet.dataset import FrameSet
+
+log = logging.getLogger(__name__)
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+class TrainConfigError(ValueError):
+    """A training config that cannot be run."""
+
+
+@dataclass
+class TrainConfig:
+    optimizer: str = "adam"           # "adam", or "sgd" with momentum (then lr ~0.05)
+    lr: float = 1e-3
+    momentum: float = 0.9             # sgd only
+    batch_size: int = 512
+    max_epochs: int = 12
+    start_halving_impr: float = 0.005  # dev frame-accuracy gain (absolute) below which lr halves
+    end_halving_impr: float = 0.001    # gain below which training stops, once halving
+    seed: int = 0
+    num_threads: int = 2
+
+    def __post_init__(self):
+        if self.optimizer not in OPTIMIZERS:
+            raise TrainConfigError(f"unknown optimizer '{self.optimizer}' (one of {', '.join(OPTIMIZERS)})")
+        for name in ("lr", "batch_size", "max_epochs", "num_threads"):
+            if getattr(self, name) <= 0:
+                raise TrainConfigError(f"training config: {name} must be positive, not {getattr(self, name)}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class EpochStats:
+    epoch: int             # 0: the dev set scored before training
+    lr: float
+    train_loss: float
+    train_acc: float
+    dev_loss: float
+    dev_acc: float
+    seconds: float
+    frames_per_s: float
+    accepted: bool
+
+    def line(self) -> str:
+        if self.epoch == 0:
+            return f"epoch 0 (before training): dev loss {self.dev_loss:.4f} acc {100 * self.dev_acc:.2f}%"
+        return (f"epoch {self.epoch}: lr {self.lr:.3g} train loss {self.train_loss:.4f} "
+                f"acc {100 * self.train_acc:.2f}% dev loss {self.dev_loss:.4f} acc {100 * self.dev_acc:.2f}% "
+                f"{'accepted' if self.accepted else 'rejected'} {self.seconds:.1f} s "
+                f"{self.frames_per_s:.0f} frames/s")
+
+
+def evaluate(network: nn.Module, frames: FrameSet, batch_size: int = 8192) -> tuple[float, float]:
+    """Mean cross-entropy and frame accuracy over all frames, in eval mode."""
+    was_training = network.training
+    network.eval()
+    loss = correct = 0.0
+    try:
+        with torch.inference_mode():
+            for start in range(0, len(frames), batch_size):
+                inputs, targets = frames.batch(np.arange(start, min(start + batch_size, len(frames))))
+                logits = network(inputs)
+                loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
+                correct += (logits.argmax(dim=1) == targets).sum().item()
+    finally:
+        network.train(was_training)
+    return loss / len(frames), correct / len(frames)
+
+
+def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: TrainConfig,
+          log_path: Path | None = None, progress: bool = True,
+          on_step: Callable[[nn.Module, int], None] | None = None,
+          on_epoch_end: Callable[[nn.Module, EpochStats], None] | None = None) -> list[EpochStats]:
+    """Train ``network`` in place, leave it with the best dev weights; return the per-epoch stats.
+
+    ``on_step(network, step)`` runs after every optimizer step, ``on_epoch_end(network,
+    stats)`` after every epoch's accept/reject. Deterministic for a fixed config.
+    """
+    torch.set_num_threads(config.num_threads)
+    order = torch.Generator().manual_seed(config.seed)
+    optimizer = (torch.optim.Adam(network.parameters(), lr=config.lr) if config.optimizer == "adam" else
+                 torch.optim.SGD(network.parameters(), lr=config.lr, momentum=config.momentum))
+    log_file = open(log_path, "w", encoding="utf-8") if log_path else None
+
+    def report(stats: EpochStats) -> None:
+        log.info("%s", stats.line())
+        if log_file:
+            log_file.write(stats.line() + "\n")
+            log_file.flush()
+
+    dev_loss, best_acc = evaluate(network, dev_set)
+    history = [EpochStats(0, config.lr, float("nan"), float("nan"), dev_loss, best_acc, 0.0, 0.0, True)]
+    report(history[0])
+    best = copy.deepcopy((network.state_dict(), optimizer.state_dict()))
+    lr, halving, step = config.lr, False, 0
+    try:
+        for epoch in range(1, config.max_epochs + 1):
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            start = time.perf_counter()
+            train_loss, train_acc, step = _train_epoch(network, train_set, optimizer, config.batch_size, order,
+                                                       step, on_step, f"epoch {epoch}", progress)
+            seconds = time.perf_counter() - start
+            dev_loss, dev_acc = evaluate(network, dev_set)
+            gain = dev_acc - best_acc
+            if gain > 0:
+                best_acc = dev_acc
+                best = copy.deepcopy((network.state_dict(), optimizer.state_dict()))
+            else:
+                network.load_state_dict(best[0])
+                optimizer.load_state_dict(best[1])
+            stats = EpochStats(epoch, lr, train_loss, train_acc, dev_loss, dev_acc, seconds,
+                               len(train_set) / seconds, gain > 0)
+            history.append(stats)
+            report(stats)
+            if on_epoch_end:
+                on_epoch_end(network, stats)
+            if halving and gain < config.end_halving_impr:
+                break
+            halving = halving or gain < config.start_halving_impr
+            lr = lr / 2 if halving else lr
+        network.load_state_dict(best[0])
+        best_epoch = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
+        summary = (f"finished after {len(history) - 1} epochs: best epoch {best_epoch.epoch}, "
+                   f"dev frame accuracy {100 * best_epoch.dev_acc:.2f}%")
+        log.info("%s", summary)
+        if log_file:
+            log_file.write(summary + "\n")
+    finally:
+        if log_file:
+            log_file.close()
+    return history
+
+
+def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Optimizer, batch_size: int,
+                 order: torch.Generator, step: int, on_step, desc: str, progress: bool) -> tuple[float, float, int]:
+    """One shuffled pass; returns mean loss, frame accuracy (before each update) and the step count."""
+    network.train()
+    permutation = torch.randperm(len(frames), generator=order).numpy()
+    loss_sum = correct = 0.0
+    bar = tqdm(range(0, len(frames), batch_size), desc=desc, unit="batch", leave=False,
+               disable=None if progress else True)
+    for start in bar:
+        inputs, targets = frames.batch(permutation[start:start + batch_size])
+        logits = network(inputs)
+        loss = nn.functional.cross_entropy(logits, targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        step += 1
+        if on_step:
+            on_step(network, step)
+        loss_sum += loss.item() * len(targets)
+        correct += (logits.argmax(dim=1) == targets).sum().item()
+        if step % 50 == 0:
+            bar.set_postfix(loss=f"{loss_sum / (start + len(targets)):.3f}",
+                            acc=f"{correct / (start + len(targets)):.3f}")
+    return loss_sum / len(frames), correct / len(frames), step
