@@ -1,0 +1,62 @@
+"""Two's-complement fixed point with power-of-two scales.
+
+A value ``v`` in format ``(bits, frac_bits)`` is stored as the integer
+``q = clamp(floor(v * 2**frac_bits + 1/2), -2**(bits-1), 2**(bits-1) - 1)``
+and means ``q * 2**-frac_bits``.  Rounding is half-up, the same as the
+hardware's "add half, shift right", so a fake-quantized float model and the
+integer engine agree bit for bit.  ``frac_bits`` may be negative or exceed
+``bits``: the scale is a shift either way.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def int_range(bits: int) -> tuple[int, int]:
+    """Smallest and largest integer of a signed ``bits``-bit word."""
+    if bits < 2:
+        raise ValueError(f"a signed fixed-point word needs at least 2 bits, got {bits}")
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def frac_bits_for_range(absmax: float, bits: int) -> int:
+    """Fraction bits that make ``absmax`` fit: ``absmax * 2**frac <= 2**(bits-1)``.
+
+    The largest such power-of-two scale, so the largest magnitude uses the
+    top bit and only a value within half a step of the positive end can clip.
+    A zero range gives ``bits - 1`` (values in [-1, 1)), an arbitrary but
+    harmless choice.
+    """
+    if not math.isfinite(absmax):
+        raise ValueError(f"cannot choose a scale for range {absmax}")
+    if absmax <= 0.0:
+        return bits - 1
+    return bits - 1 - math.ceil(math.log2(absmax))
+
+
+class _RoundClamp(torch.autograd.Function):
+    """Half-up rounding and clamping, with a straight-through gradient inside the range."""
+
+    @staticmethod
+    def forward(ctx, scaled: torch.Tensor, low: int, high: int) -> torch.Tensor:
+        ctx.save_for_backward((scaled >= low - 0.5) & (scaled <= high + 0.5))
+        return torch.floor(scaled + 0.5).clamp_(low, high)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (inside,) = ctx.saved_tensors
+        return grad * inside, None, None
+
+
+def quantize(x: torch.Tensor, bits: int, frac_bits: int) -> torch.Tensor:
+    """The integer codes of ``x`` (integer-valued, in x's float dtype)."""
+    low, high = int_range(bits)
+    return _RoundClamp.apply(x * (2.0 ** frac_bits), low, high)
+
+
+def fake_quantize(x: torch.Tensor, bits: int, frac_bits: int) -> torch.Tensor:
+    """``x`` rounded to the fixed-point grid; gradients pass straight through where not clipped."""
+    return quantize(x, bits, frac_bits) * (2.0 ** -frac_bits)
