@@ -1,1 +1,13 @@
-"""gmm"""
+"""GMM-HMM acoustic models: monophone training from a flat start, alignment, GMM decoding.
+
+- ``feats``: GMM input features (stored MFCC + per-speaker CMVN + deltas)
+- ``model``: the model (tree, transition model, GMMs, feature settings), flat-start init
+- ``model_io``: saving and loading as arrays and JSON
+- ``loglikes``: frames x pdfs log-likelihood matrices
+- ``graphs``: transcripts to word ids (OOV policy) and training graphs
+- ``align``: Viterbi and equal alignment of one utterance
+- ``stats``: statistics from alignments, ML re-estimation, mixing up
+- ``mono``: the train_mono.sh schedule
+- ``parallel``: forked jobs and single-threaded BLAS
+- ``steps``: the stage over files (train, align, graph, decode)
+"""

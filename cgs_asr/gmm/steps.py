@@ -1,0 +1,254 @@
+"""The GMM stage over files, as Kaldi's steps/train_mono.sh, steps/align_si.sh, utils/mkgraph.sh
+and steps/decode.sh: read data, lang, model and graph dirs, run the library, write the results.
+
+Files written:
+
+- ``train_mono_dir``: ``<exp>/final.{npz,json}`` (the model), ``<exp>/train.json``
+  (configuration, training subset, per-iteration history, times), and the
+  alignment of the whole data dir as ``align_data_dir`` writes it
+- ``align_data_dir``: ``<ali>/ali.ark`` (transition-ids) and ``<ali>/ali.pdf.ark``
+  (pdf-ids), Kaldi int-vector arks with one entry per aligned utterance and
+  one id per feature frame; ``<ali>/align.json`` (counts, failed
+  utterances); a copy of the model, ``<ali>/final.{npz,json}``, so the
+  alignment and the model it indexes stay together
+- ``make_graph_dir``: HCLG and its companions (see :mod:`cgs_asr.lang.hclg`)
+- ``decode_data_dir``: ``<decode>/text`` (hypotheses), ``<decode>/decode.json``;
+  when the data dir has a ``text``, also ``<decode>/wer`` (Kaldi's %WER/%SER
+  lines) and ``<decode>/per_utt``
+
+Utterances are split into ``num_jobs`` contiguous parts that run in forked
+processes; results are gathered in the parent and written in utterance order.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
+from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
+from cgs_asr.decode.wfst import WfstDecoder
+from cgs_asr.gmm.align import Aligner, AlignOptions
+from cgs_asr.gmm.feats import FeatureReader, FeatureSpec
+from cgs_asr.gmm.graphs import GraphCompiler, transcripts_to_word_ids
+from cgs_asr.gmm.loglikes import GmmScorer
+from cgs_asr.gmm.model import GmmHmm, init_mono
+from cgs_asr.gmm.model_io import load_model, save_model
+from cgs_asr.gmm.mono import MonoConfig, MonoResult, train_mono
+from cgs_asr.gmm.parallel import fork_map, single_threaded_blas, split_evenly
+from cgs_asr.lang.files import atomic_write_text, read_fst, read_int_list
+from cgs_asr.lang.hclg import make_hclg, write_graph_dir
+from cgs_asr.lang.prepare import Lang
+from cgs_asr.score.wer import compute_errors, format_summary, per_utt_details
+
+log = logging.getLogger(__name__)
+
+SUBSETS = ("shortest", "random")
+
+
+def _write_json(path: Path, obj) -> None:
+    atomic_write_text(path, json.dumps(obj, indent=1) + "\n")
+
+
+def write_int_vector_ark(path: str | Path, vectors: Iterable[tuple[str, np.ndarray]]) -> None:
+    """A Kaldi binary int-vector ark (what ``ali-to-pdf`` writes), atomically."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            for key, vec in vectors:
+                kaldi_io.write_vec_int(f, np.asarray(vec, dtype=np.int32), key=key)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def select_utterances(data: DataDir, max_utts: int | None, subset: str = "shortest", seed: int = 0) -> list[str]:
+    """All utterances, or ``max_utts`` of them: the shortest (by utt2num_frames) or a random draw."""
+    utts = data.utts
+    if max_utts is None or max_utts >= len(utts):
+        return utts
+    if subset == "random":
+        chosen = np.random.default_rng(seed).choice(len(utts), size=max_utts, replace=False)
+        return sorted((utts[i] for i in chosen), key=str.encode)
+    if subset != "shortest":
+        raise ValueError(f"unknown subset '{subset}' (choose from {', '.join(SUBSETS)})")
+    lengths = data.tables.get("utt2num_frames")
+    if lengths is None:
+        raise DataDirError(f"{data.path / 'utt2num_frames'}: missing (needed to pick the shortest utterances)")
+    shortest = sorted(utts, key=lambda u: (int(lengths[u]), u.encode()))[:max_utts]
+    return sorted(shortest, key=str.encode)
+
+
+def global_mean_var(feats: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance over all frames (float64 sums), for the flat start."""
+    count, first, second = 0, 0.0, 0.0
+    for x in feats:
+        count += len(x)
+        first = first + x.sum(axis=0, dtype=np.float64)
+        second = second + np.square(x, dtype=np.float64).sum(axis=0)
+    mean = first / count
+    return mean, np.maximum(second / count - mean**2, 1e-3)
+
+
+def train_mono_dir(data_dir: str | Path, lang_dir: str | Path, exp_dir: str | Path,
+                   config: MonoConfig = MonoConfig(), max_utts: int | None = None, subset: str = "shortest",
+                   map_oov: bool = False, feature_spec: FeatureSpec = FeatureSpec(),
+                   progress: bool = True) -> MonoResult:
+    """Train a monophone model on (a subset of) a data dir, then align the whole data dir with it."""
+    start = time.perf_counter()
+    data, lang, exp_dir = load_data_dir(Path(data_dir)), Lang.load(lang_dir), Path(exp_dir)
+    transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
+    utts = select_utterances(data, max_utts, subset, config.seed)
+    reader = FeatureReader(data, feature_spec)
+    feats = {utt: reader.read(utt) for utt in tqdm(utts, desc="features", disable=None if progress else True)}
+    model = init_mono(lang.topology(), *global_mean_var(feats.values()), feature_spec)
+    compiler = GraphCompiler(model, lang)
+    graphs = {utt: compiler.compile(transcripts.word_ids[utt]) for utt in utts}
+    prepared = time.perf_counter()
+    result = train_mono(model, feats, graphs, config, progress)
+    trained = time.perf_counter()
+    del feats, graphs
+    save_model(result.model, exp_dir)
+    summary = align_data_dir(data, lang, result.model, exp_dir, map_oov=map_oov, num_jobs=config.num_jobs,
+                             progress=progress, save_model_copy=False)
+    _write_json(exp_dir / "train.json", {
+        "data_dir": str(data.path), "lang_dir": str(lang.dir), "config": config.to_dict(),
+        "feature_spec": feature_spec.to_dict(), "max_utts": max_utts, "subset": subset, "map_oov": map_oov,
+        "num_train_utts": len(utts), "oov_words_mapped": transcripts.num_oov_mapped,
+        "num_pdfs": result.model.num_pdfs, "num_gauss": result.model.num_gauss,
+        "never_aligned": sorted(u for u, a in result.alignments.items() if a is None),
+        "history": [asdict(h) for h in result.history],
+        "seconds": {"prepare": prepared - start, "train": trained - prepared,
+                    "align": summary.seconds, "total": time.perf_counter() - start},
+    })
+    return result
+
+
+@dataclass(frozen=True)
+class AlignSummary:
+    utterances: int
+    failed: list[str]
+    retried: int
+    frames: int           # aligned frames
+    loglike_per_frame: float
+    seconds: float
+
+
+def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: GmmHmm, ali_dir: str | Path,
+                   options: AlignOptions = AlignOptions(), map_oov: bool = False, num_jobs: int = 1,
+                   progress: bool = True, save_model_copy: bool = True) -> AlignSummary:
+    """Align every utterance of a data dir to its transcript; write the arks (see the module docstring)."""
+    start = time.perf_counter()
+    data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
+    lang = lang if isinstance(lang, Lang) else Lang.load(lang)
+    ali_dir = Path(ali_dir)
+    transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
+    reader = FeatureReader(data, model.feature_spec)
+    compiler = GraphCompiler(model, lang)
+    aligner = Aligner(model, options)
+
+    def align_part(part):
+        position, utts = part
+        out = []
+        for utt in tqdm(utts, desc=f"align {position + 1}", position=position, leave=False,
+                        disable=None if progress else True):
+            result = aligner.align(compiler.compile(transcripts.word_ids[utt]), reader.read(utt), utt)
+            out.append((utt, result.tids, result.loglike, result.retried))
+        return out
+
+    with single_threaded_blas():
+        parts = fork_map(align_part, list(enumerate(split_evenly(data.utts, num_jobs))))
+    results = [r for part in parts for r in part]
+    aligned = [(utt, tids) for utt, tids, _, _ in results if tids is not None]
+    tid2pdf = model.tid2pdf()
+    ali_dir.mkdir(parents=True, exist_ok=True)
+    write_int_vector_ark(ali_dir / "ali.ark", aligned)
+    write_int_vector_ark(ali_dir / "ali.pdf.ark", ((utt, tid2pdf[tids]) for utt, tids in aligned))
+    if save_model_copy:
+        save_model(model, ali_dir)
+    frames = sum(len(tids) for _, tids in aligned)
+    summary = AlignSummary(
+        utterances=len(results), failed=[utt for utt, tids, _, _ in results if tids is None],
+        retried=sum(retried for *_, retried in results), frames=frames,
+        loglike_per_frame=sum(like for _, tids, like, _ in results if tids is not None) / max(frames, 1),
+        seconds=time.perf_counter() - start)
+    _write_json(ali_dir / "align.json", {"data_dir": str(data.path), "lang_dir": str(lang.dir),
+                                         "options": asdict(options), "map_oov": map_oov, **asdict(summary)})
+    if summary.failed:
+        log.warning("%s: %d of %d utterances failed to align (listed in %s)", data.path, len(summary.failed),
+                    summary.utterances, ali_dir / "align.json")
+    return summary
+
+
+def make_graph_dir(lang_dir: str | Path, model_dir: str | Path, graph_dir: str | Path,
+                   grammar: str | Path | None = None) -> None:
+    """HCLG for a model from the lang dir's L_disambig and G (``<lang>/G.fst`` unless given)."""
+    lang, model = Lang.load(lang_dir), load_model(model_dir)
+    g = read_fst(grammar if grammar is not None else lang.dir / "G.fst")
+    graph = make_hclg(lang, g, model.trans_model, model.tree)
+    write_graph_dir(graph_dir, graph, lang, model.trans_model)
+
+
+@dataclass(frozen=True)
+class DecodeSummary:
+    utterances: int
+    failed: list[str]   # no hypothesis at all (empty text line)
+    frames: int
+    seconds: float
+    wer: float | None   # when the data dir has a reference text
+    ser: float | None
+
+
+def decode_data_dir(graph_dir: str | Path, data: DataDir | str | Path, model: GmmHmm, decode_dir: str | Path,
+                    acoustic_scale: float = 0.1, beam: float = 13.0, max_active: int = 7000,
+                    num_jobs: int = 1, progress: bool = True) -> DecodeSummary:
+    """Decode a data dir with the GMM through HCLG; write hypotheses and, given references, the scores."""
+    start = time.perf_counter()
+    graph_dir, decode_dir = Path(graph_dir), Path(decode_dir)
+    data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
+    (graph_pdfs,) = read_int_list(graph_dir / "num_pdfs")
+    if graph_pdfs != model.num_pdfs:
+        raise ValueError(f"{graph_dir}: graph built for a model with {graph_pdfs} pdfs, "
+                         f"this model has {model.num_pdfs}")
+    decoder = WfstDecoder.from_graph_dir(graph_dir, model.trans_model, beam=beam, max_active=max_active,
+                                         acoustic_scale=acoustic_scale)
+    reader = FeatureReader(data, model.feature_spec)
+    score = GmmScorer(model.am)
+
+    def decode_part(part):
+        position, utts = part
+        out = []
+        for utt in tqdm(utts, desc=f"decode {position + 1}", position=position, leave=False,
+                        disable=None if progress else True):
+            feats = reader.read(utt)
+            hyp = decoder.decode(score(feats), utt)
+            out.append((utt, hyp.words, hyp.ok, len(feats)))
+        return out
+
+    with single_threaded_blas():
+        parts = fork_map(decode_part, list(enumerate(split_evenly(data.utts, num_jobs))))
+    results = [r for part in parts for r in part]
+    hyps = {utt: words for utt, words, _, _ in results}
+    decode_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(decode_dir / "text", "".join(" ".join([utt, *words]) + "\n" for utt, words in hyps.items()))
+    wer = ser = None
+    if "text" in data.tables:
+        errors = compute_errors({u: t.split() for u, t in data.text.items()}, hyps)
+        atomic_write_text(decode_dir / "wer", format_summary(errors))
+        atomic_write_text(decode_dir / "per_utt", per_utt_details(errors))
+        wer, ser = errors.wer, errors.ser
+    summary = DecodeSummary(len(results), [utt for utt, _, ok, _ in results if not ok],
+                            sum(n for *_, n in results), time.perf_counter() - start, wer, ser)
+    _write_json(decode_dir / "decode.json", {
+        "graph_dir": str(graph_dir), "data_dir": str(data.path), "acoustic_scale": acoustic_scale,
+        "beam": beam, "max_active": max_active, **asdict(summary),
+        "real_time_factor": summary.seconds / max(summary.frames * 0.01, 1e-9)})
+    return summary
