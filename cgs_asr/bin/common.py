@@ -5,13 +5,12 @@ import functools
 import logging
 import sys
 
-from cgs_asr.data.datadir import DataDirError
 from cgs_asr.data.synth.tts import TtsError
-from cgs_asr.features.config import FeatureConfigError
-from cgs_asr.features.extract import FeatureError
 
-# Errors that mean bad input or a missing tool: reported in one line, no traceback.
-USER_ERRORS = (DataDirError, FeatureError, FeatureConfigError, TtsError, FileExistsError, FileNotFoundError)
+# Bad input (every project error derives from ValueError: DataDirError,
+# FeatureError, FeatureConfigError, OovError, ...), unreadable files and
+# missing tools are reported in one line, without a traceback.
+USER_ERRORS = (ValueError, OSError, TtsError)
 
 
 def program(main):

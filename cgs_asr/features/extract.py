@@ -17,7 +17,7 @@ from cgs_asr.data.audio import read_audio
 from cgs_asr.data.datadir import load_data_dir, split_data_dir, write_table
 
 
-class FeatureError(RuntimeError):
+class FeatureError(ValueError):
     pass
 
 
