@@ -57,7 +57,7 @@ PRESETS = {
                        "kws": {"train": 3000, "dev": 300, "test": 300}}),
     # 20+ hours of ASR training speech.
     "large": Preset({"espeak": 120, "flite": 30, "festival": 15},
-                    {"asr": {"train": 27000, "dev": 1000, "test": 1000},
+                    {"asr": {"train": 32000, "dev": 1000, "test": 1000},
                      "kws": {"train": 15000, "dev": 1000, "test": 1000}},
                     rirs=64, babble_sentences=100),
 }
