@@ -17,6 +17,7 @@ from cgs_asr.kaldi import kaldifst
 def _temp_path_beside(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o644)  # mkstemp makes files private; outputs are ordinary files
     os.close(fd)
     return Path(tmp)
 
