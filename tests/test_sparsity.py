@@ -35,7 +35,7 @@ def test_grid_edge_blocks_are_smaller_blocks():
     assert grid.expand(mask).shape == (10, 7) and int(grid.expand(mask).sum()) == 2
 
 
-@pytest.mark.parametrize("keep,cols,expected", [(0.25, 32, 8), (0.25, 28, 7), (0.01, 5, 1), (1.0, 3, 3)])
+@pytest.mark.parametrize("keep,cols,expected", [(0.25, 32, 8), (0.25, 28, 7), (0.5, 5, 3), (0.01, 5, 1), (1.0, 3, 3)])
 def test_kept_per_row(keep, cols, expected):
     assert kept_per_row(keep, cols) == expected
 

@@ -12,6 +12,8 @@ before training); block magnitudes give selection after a dense warm-up.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -21,10 +23,10 @@ from .blocks import BlockGrid
 
 
 def kept_per_row(keep: float, n_block_cols: int) -> int:
-    """Blocks kept in every block-row: ``keep * n_block_cols`` rounded, at least one."""
+    """Blocks kept in every block-row: ``keep * n_block_cols`` rounded half up, at least one."""
     if not 0.0 < keep <= 1.0:
         raise ValueError(f"keep fraction must be in (0, 1], got {keep}")
-    return max(1, min(n_block_cols, round(keep * n_block_cols)))
+    return max(1, min(n_block_cols, math.floor(keep * n_block_cols + 0.5)))
 
 
 def random_scores(grid: BlockGrid, rng: np.random.Generator) -> np.ndarray:
