@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The built-in synthetic corpus, end to end. Every stage reads and writes files
-# under this folder (data/, fbank/, exp/); rerunning skips finished stages.
+# under this folder (data/, fbank/, mfcc/, exp/); rerunning skips finished stages.
 #
 #   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--seed 1]
 set -euo pipefail
@@ -11,7 +11,8 @@ stop_stage=100
 preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large: 20+ h
 seed=1
 nj=2
-opts="stage stop_stage preset seed nj"
+mono_utts=3000   # the monophone system trains on this many of the shortest utterances, as Kaldi does
+opts="stage stop_stage preset seed nj mono_utts"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -31,4 +32,35 @@ if begin_stage 2 "fbank features and per-speaker CMVN statistics"; then
     cgs-compute-cmvn-stats "$dir" "fbank/${dir#data/}"
   done
   end_stage 2
+fi
+
+if begin_stage 3 "lang dir (CMUdict lexicon, L.fst) and trigram LM (G.fst) from the ASR training text"; then
+  cgs-prepare-lang data/asr/train/text data/lang
+  mkdir -p exp
+  cgs-make-lm --order 3 --eval-text data/asr/dev/text --eval-text data/asr/test/text \
+    data/asr/train/text data/lang | tee exp/lm_perplexity.txt
+  end_stage 3
+fi
+
+if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs)"; then
+  for split in train dev test; do
+    cgs-combine-data-dirs "data/asr/${split}_mfcc" "data/asr/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "data/asr/${split}_mfcc" "mfcc/$split"
+    cgs-compute-cmvn-stats "data/asr/${split}_mfcc" "mfcc/$split"
+  done
+  end_stage 4
+fi
+
+if begin_stage 5 "monophone GMM-HMM: flat start, EM with realignment, alignment of train"; then
+  cgs-train-mono --nj "$nj" --max-utts "$mono_utts" data/asr/train_mfcc data/lang exp/mono
+  end_stage 5
+fi
+
+if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment of dev"; then
+  cgs-make-graph data/lang exp/mono exp/mono/graph
+  for split in dev test; do
+    cgs-decode-gmm --nj "$nj" exp/mono/graph "data/asr/${split}_mfcc" exp/mono "exp/mono/decode_$split"
+  done
+  cgs-align-gmm --nj "$nj" data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
+  end_stage 6
 fi
