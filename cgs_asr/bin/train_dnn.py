@@ -9,7 +9,7 @@ from pathlib import Path
 from cgs_asr.bin.common import program
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
-from cgs_asr.nnet.modeldir import save_model_dir
+from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
 from cgs_asr.nnet.train import OPTIMIZERS, TrainConfig, train
 
@@ -71,8 +71,7 @@ def main(argv):
     log.info("%d training frames (%d utterances, %d skipped), %d dev frames; model %s",
              len(train_set), len(train_set.utts), len(train_set.skipped), len(dev_set), model_config)
     network = make_model(model_config, seed=config.seed)
-    args.model_dir.mkdir(parents=True, exist_ok=True)
-    history = train(network, train_set, dev_set, config, log_path=args.model_dir / "train.log")
+    history = train(network, train_set, dev_set, config, log_path=open_model_dir(args.model_dir) / "train.log")
     best = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
     meta = {
         "train": config.to_dict(),

@@ -50,14 +50,21 @@ class AcousticModel:
         return log_likelihoods(self.network, inputs, np.log(self.prior), batch_size)
 
 
+def open_model_dir(path: Path) -> Path:
+    """Create the dir for a new model, or mark an existing one unfinished, before training writes to it."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / MODEL_FILE).unlink(missing_ok=True)
+    return path
+
+
 def save_model_dir(path: Path, network: nn.Module, config: ModelConfig, prior: np.ndarray,
                    meta: dict | None = None) -> None:
     """Write the model dir; ``meta`` (JSON-able) is stored beside ``"model"`` in config.json."""
     path = Path(path)
     if len(prior) != config.num_pdfs:
         raise ValueError(f"{path}: prior has {len(prior)} entries, the model {config.num_pdfs} pdfs")
-    path.mkdir(parents=True, exist_ok=True)
-    (path / MODEL_FILE).unlink(missing_ok=True)  # the dir is unfinished until the new weights are in
+    open_model_dir(path)  # unfinished until the new weights are in
     text = json.dumps({"model": config.to_dict(), **(meta or {})}, indent=2) + "\n"
     _write_atomic(path / CONFIG_FILE, lambda f: f.write(text.encode("utf-8")))
     _write_atomic(path / PRIOR_FILE, lambda f: np.save(f, np.asarray(prior, dtype=np.float64)))
