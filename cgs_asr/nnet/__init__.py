@@ -1,1 +1,3 @@
-"""nnet"""
+"""DNN acoustic models: config and network (model), training frames (dataset,
+targets), training (train), priors and log-likelihoods (priors, loglikes),
+model dirs on disk (modeldir)."""

@@ -115,15 +115,15 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
                  torch.optim.SGD(network.parameters(), lr=config.lr, momentum=config.momentum))
     log_file = open(log_path, "w", encoding="utf-8") if log_path else None
 
-    def report(stats: EpochStats) -> None:
-        log.info("%s", stats.line())
+    def report(line: str) -> None:
+        log.info("%s", line)
         if log_file:
-            log_file.write(stats.line() + "\n")
+            log_file.write(line + "\n")
             log_file.flush()
 
     dev_loss, best_acc = evaluate(network, dev_set)
     history = [EpochStats(0, config.lr, float("nan"), float("nan"), dev_loss, best_acc, 0.0, 0.0, True)]
-    report(history[0])
+    report(history[0].line())
     best = copy.deepcopy((network.state_dict(), optimizer.state_dict()))
     lr, halving, step = config.lr, False, 0
     try:
@@ -145,7 +145,7 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
             stats = EpochStats(epoch, lr, train_loss, train_acc, dev_loss, dev_acc, seconds,
                                len(train_set) / seconds, gain > 0)
             history.append(stats)
-            report(stats)
+            report(stats.line())
             if on_epoch_end:
                 on_epoch_end(network, stats)
             if halving and gain < config.end_halving_impr:
@@ -154,11 +154,8 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
             lr = lr / 2 if halving else lr
         network.load_state_dict(best[0])
         best_epoch = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
-        summary = (f"finished after {len(history) - 1} epochs: best epoch {best_epoch.epoch}, "
-                   f"dev frame accuracy {100 * best_epoch.dev_acc:.2f}%")
-        log.info("%s", summary)
-        if log_file:
-            log_file.write(summary + "\n")
+        report(f"finished after {len(history) - 1} epochs: best epoch {best_epoch.epoch}, "
+               f"dev frame accuracy {100 * best_epoch.dev_acc:.2f}%")
     finally:
         if log_file:
             log_file.close()
