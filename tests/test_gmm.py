@@ -8,6 +8,7 @@ the tests check that training recovers it.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from cgs_asr.gmm.feats import FeatureReader, FeatureSpec, add_deltas
 from cgs_asr.gmm.graphs import OovWordError, transcripts_to_word_ids
 from cgs_asr.gmm.loglikes import GmmScorer
 from cgs_asr.gmm.model_io import load_model, save_model
-from cgs_asr.gmm.mono import MonoConfig
+from cgs_asr.gmm.mono import MONO_SCHEDULE, MonoConfig
 from cgs_asr.gmm.steps import align_data_dir, decode_data_dir, make_graph_dir, select_utterances, train_mono_dir
 from cgs_asr.lang.files import write_fst
 from cgs_asr.lang.grammar import word_loop_grammar
@@ -100,7 +101,7 @@ def toy(tmp_path_factory) -> ToyTask:
 def trained(toy, tmp_path_factory):
     """A monophone model trained on the toy training set, with the whole set aligned."""
     exp = tmp_path_factory.mktemp("exp") / "mono"
-    config = MonoConfig(num_iters=25, max_iter_inc=15, total_gauss=100)
+    config = MonoConfig(dataclasses.replace(MONO_SCHEDULE, num_iters=25, max_iter_inc=15, total_gauss=100))
     result = train_mono_dir(toy.train, toy.lang.dir, exp, config, progress=False)
     return exp, result
 

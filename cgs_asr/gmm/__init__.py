@@ -7,7 +7,8 @@
 - ``graphs``: transcripts to word ids (OOV policy) and training graphs
 - ``align``: Viterbi and equal alignment of one utterance
 - ``stats``: statistics from alignments, ML re-estimation, mixing up
-- ``mono``: the train_mono.sh schedule
+- ``training``: the EM loop (realign, re-estimate, mix up) on a schedule
+- ``mono``: flat start and the train_mono.sh schedule
 - ``parallel``: forked jobs and single-threaded BLAS
 - ``steps``: the stage over files (train, align, graph, decode)
 """
