@@ -13,13 +13,14 @@ b_acc`` is a looser form of the same bound).  Then:
   the kept weights in stored order, saturating after every addition.
 
 The fast path exploits the block structure: activations are kept
-feature-major ``(features, frames)``; for each block-row the input slabs of
+feature-major ``(features, frames)``; for each block-row the input rows of
 its kept block-columns are gathered and multiplied by the kept blocks
-stacked side by side, all block-rows in one batched product.  A CGS layer
-keeping 25 % of its blocks thus does a quarter of the dense work.  Short edge
-blocks are padded with zero weights and zero inputs inside this computation
-only; the padding adds exact zeros.  Frames are processed in chunks small
-enough for the gathered slabs to stay in cache.
+stacked side by side, a group of block-rows per batched product.  A CGS
+layer keeping 25 % of its blocks thus does a quarter of the dense
+multiplications (small batched products run at a lower rate than one large
+one, so the time saved is less than 4x).  Short edge blocks are padded with
+zero weights (reading input 0) inside this computation only; the padding
+adds exact zeros.  Frames are processed in chunks.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .intmodel import IntLayer, IntModel
 
 FLOAT32_EXACT = 2 ** 24
 FLOAT64_EXACT = 2 ** 53
+GATHER_BYTES = 1 << 20
 
 
 @dataclass
@@ -54,50 +56,66 @@ def worst_case_sum(layer: IntLayer) -> int:
 
 
 class _LayerPlan:
-    """One layer prepared for emulation: the chosen path and its arrays."""
+    """One layer prepared for emulation: the chosen path and its arrays.
 
-    def __init__(self, layer: IntLayer, engine: EngineConfig):
+    Both paths return the accumulator already offset by the rounding half and
+    scaled by ``2**-shift`` (exact: a power of two), so requantization is
+    then one floor and one clamp.  Where nothing can overflow, the offset and
+    the scale are folded into the bias and the weights of the float product.
+    """
+
+    def __init__(self, layer: IntLayer, engine: EngineConfig, engine_order: bool = False):
         if layer.bias_bits > engine.accumulator_bits:
             raise ValueError(f"{layer.bias_bits}-bit biases do not fit a {engine.accumulator_bits}-bit accumulator")
         self.layer = layer
         self.engine = engine
         self.acc_low, self.acc_high = -(1 << (engine.accumulator_bits - 1)), (1 << (engine.accumulator_bits - 1)) - 1
+        hidden = layer.activation != "logits"
+        self.shift = layer.shift if hidden else 0
+        self.half = 1 << (self.shift - 1) if self.shift > 0 else 0
+        self.scale = 2.0 ** -self.shift
         bound = worst_case_sum(layer)
         self.may_overflow = bound > self.acc_high
-        half = 1 << (layer.shift - 1) if layer.activation != "logits" and layer.shift > 0 else 0
-        if self.may_overflow and engine.overflow == "saturate":
+        if engine_order or (self.may_overflow and engine.overflow == "saturate"):
             self.path = "sequential"
-        elif bound + half < FLOAT32_EXACT:
+        elif bound + self.half < FLOAT32_EXACT:
             self.path = "float32"
-        elif bound + half < FLOAT64_EXACT:
+        elif bound + self.half < FLOAT64_EXACT:
             self.path = "float64"
         else:
             self.path = "sequential"
-        self.dtype = torch.float32 if self.path == "float32" else torch.float64
-        self.bias = torch.from_numpy(layer.bias).to(self.dtype)[:, None]
         if self.path == "sequential":
+            self.input_dtype = torch.int64
             self._prepare_sequential()
         else:
+            self.input_dtype = torch.float32 if self.path == "float32" else torch.float64
             self._prepare_fast()
         if layer.activation == "sigmoid":
             self.lut = torch.from_numpy(layer.lut).to(torch.float64)
 
     def _prepare_fast(self) -> None:
         layer, grid = self.layer, self.layer.grid
+        self.fold = not self.may_overflow   # a wrapping sum must be wrapped before it is scaled
+        weight_scale, bias = (self.scale, (layer.bias + self.half) * self.scale) if self.fold else (1.0, layer.bias)
         self.dense = layer.kept_per_row == grid.n_block_cols and grid.n_block_rows == 1
         if self.dense:
-            self.matrix = torch.from_numpy(layer.dense_weights()).to(self.dtype)
+            self.matrix = torch.from_numpy(layer.dense_weights() * weight_scale).to(self.input_dtype)
+            self.bias = torch.from_numpy(np.asarray(bias, dtype=np.float64)).to(self.input_dtype)[:, None]
             return
         rows, cols, k = layer.block_rows, layer.block_cols, layer.kept_per_row
-        stacked = np.zeros((grid.n_block_rows, rows, k * cols), dtype=np.float64)
+        stacked = np.zeros((grid.n_block_rows, rows, k * cols))
+        gather = np.zeros((grid.n_block_rows, k * cols), dtype=np.int64)  # padding reads input 0, times 0
         for position, block in enumerate(layer.blocks()):
             j = position % k
             height, width = block.rows[1] - block.rows[0], block.cols[1] - block.cols[0]
             stacked[block.block_row, :height, j * cols:j * cols + width] = \
-                layer.weights[block.offset:block.offset + block.size].reshape(height, width)
-        self.stacked = torch.from_numpy(stacked).to(self.dtype)
-        self.gather = torch.from_numpy(layer.kept_cols.reshape(-1))
-        self.padded_inputs = grid.n_block_cols * cols
+                layer.weights[block.offset:block.offset + block.size].reshape(height, width) * weight_scale
+            gather[block.block_row, j * cols:j * cols + width] = np.arange(*block.cols)
+        padded_bias = np.zeros(grid.n_block_rows * rows)
+        padded_bias[:layer.out_features] = bias
+        self.stacked = torch.from_numpy(stacked).to(self.input_dtype)
+        self.gather = torch.from_numpy(gather)
+        self.bias = torch.from_numpy(padded_bias).to(self.input_dtype).view(grid.n_block_rows, rows, 1)
 
     def _prepare_sequential(self) -> None:
         """Per output, the input index and weight of each product in engine order (zero-padded)."""
@@ -118,23 +136,35 @@ class _LayerPlan:
                 self.seq_weight[i, :len(products)] = torch.tensor([int(w) for w in weight])
 
     def accumulate(self, x: torch.Tensor) -> torch.Tensor:
-        """Accumulator values ``(outputs, frames)`` for inputs ``(inputs, frames)``, as float64 or self.dtype."""
+        """``(accumulator + half) * 2**-shift`` as ``(outputs, frames)``, for inputs ``(inputs, frames)``."""
+        x = x.to(self.input_dtype)
         if self.path == "sequential":
-            return self._accumulate_sequential(x)
-        x = x.to(self.dtype)
+            return self._scaled(self._accumulate_sequential(x))
         if self.dense:
-            acc = self.matrix @ x
+            acc = torch.addmm(self.bias, self.matrix, x)
         else:
-            frames = x.shape[1]
-            if self.padded_inputs > x.shape[0]:
-                x = torch.cat([x, x.new_zeros(self.padded_inputs - x.shape[0], frames)])
-            slabs = x.view(-1, self.layer.block_cols, frames).index_select(0, self.gather)
-            acc = torch.bmm(self.stacked, slabs.view(self.stacked.shape[0], -1, frames))
-            acc = acc.view(-1, frames)[: self.layer.out_features]
-        acc = acc + self.bias
-        if self.may_overflow:  # wrap mode: the exact sum, wrapped once, equals wrapping after every add
-            acc = self._limit(acc.to(torch.int64)).to(self.dtype)
-        return acc
+            acc = self._block_product(x)
+        if self.fold:
+            return acc
+        return self._scaled(self._limit(acc.to(torch.int64)))  # wrap: exact sum wrapped once = wrapped per add
+
+    def _block_product(self, x: torch.Tensor) -> torch.Tensor:
+        """Kept blocks times gathered input slabs, a group of block-rows at a time.
+
+        A group's gathered slabs fill about ``GATHER_BYTES``, so they are
+        still in cache when the product reads them.
+        """
+        n_block_rows, frames = self.stacked.shape[0], x.shape[1]
+        per_group = max(1, GATHER_BYTES // (self.gather.shape[1] * frames * x.element_size()))
+        acc = x.new_empty(n_block_rows, self.layer.block_rows, frames)
+        for start in range(0, n_block_rows, per_group):
+            stop = min(start + per_group, n_block_rows)
+            slabs = x.index_select(0, self.gather[start:stop].reshape(-1)).view(stop - start, -1, frames)
+            torch.baddbmm(self.bias[start:stop], self.stacked[start:stop], slabs, out=acc[start:stop])
+        return acc.view(-1, frames)[: self.layer.out_features]
+
+    def _scaled(self, acc: torch.Tensor) -> torch.Tensor:
+        return (acc + self.half).to(torch.float64).mul_(self.scale)
 
     def _limit(self, acc: torch.Tensor) -> torch.Tensor:
         if self.engine.overflow == "wrap":
@@ -143,40 +173,41 @@ class _LayerPlan:
         return acc.clamp_(self.acc_low, self.acc_high)
 
     def _accumulate_sequential(self, x: torch.Tensor) -> torch.Tensor:
-        x = x.to(torch.int64)
         acc = torch.from_numpy(self.layer.bias)[:, None].expand(-1, x.shape[1]).clone()
         for p in range(self.seq_index.shape[1]):
             acc += self.seq_weight[:, p:p + 1] * x[self.seq_index[:, p]]
             acc = self._limit(acc)
-        return acc.to(torch.float64)
+        return acc
 
-    def finish(self, acc: torch.Tensor) -> torch.Tensor:
-        """Requantize (add half, arithmetic shift right, clamp) and apply the activation."""
+    def finish(self, scaled: torch.Tensor) -> torch.Tensor:
+        """Requantize (floor of the offset, scaled sum; clamp) and apply the activation."""
         layer = self.layer
         if layer.activation == "logits":
-            return acc
-        shift = layer.shift
-        if shift > 0:
-            acc = acc.add(1 << (shift - 1)).mul_(2.0 ** -shift).floor_()
-        elif shift < 0:
-            acc = acc.mul(2.0 ** -shift)
+            return scaled
+        if self.shift > 0:
+            scaled = scaled.floor_()
         low, high = -(1 << (layer.out_bits - 1)), (1 << (layer.out_bits - 1)) - 1
-        acc = acc.clamp(low, high)
         if layer.activation == "relu":
-            return acc.clamp_(min=0)
+            return scaled.clamp_(0, high)
+        scaled = scaled.clamp_(low, high)
         if layer.activation == "sigmoid":
-            return self.lut[(acc - low).long()]
-        return acc
+            return self.lut[(scaled - low).long()]
+        return scaled
 
 
 class Emulator:
-    """Runs an ``IntModel`` on the engine's arithmetic, bit-exactly, many frames at a time."""
+    """Runs an ``IntModel`` on the engine's arithmetic, bit-exactly, many frames at a time.
 
-    def __init__(self, model: IntModel, engine: EngineConfig | None = None, chunk_frames: int = 128):
+    ``engine_order=True`` models the engine's summation order in every layer,
+    even where a faster order is proved to give the same integers.
+    """
+
+    def __init__(self, model: IntModel, engine: EngineConfig | None = None, chunk_frames: int = 256,
+                 engine_order: bool = False):
         self.model = model
         self.engine = engine or EngineConfig()
         self.chunk_frames = chunk_frames
-        self.plans = [_LayerPlan(layer, self.engine) for layer in model.layers]
+        self.plans = [_LayerPlan(layer, self.engine, engine_order) for layer in model.layers]
 
     @property
     def paths(self) -> list[str]:
@@ -190,13 +221,14 @@ class Emulator:
             raise ValueError(f"expected inputs (frames, {self.model.layers[0].in_features}), got {inputs.shape}")
         frames = inputs.shape[0]
         logits = np.empty((frames, self.model.layers[-1].out_features), dtype=np.int64)
-        x_all = torch.from_numpy(inputs.astype(np.float64)).T
+        source = torch.from_numpy(inputs)
         with torch.no_grad():
             for start in range(0, frames, self.chunk_frames):
-                x = x_all[:, start:start + self.chunk_frames].contiguous()
+                x = source[start:start + self.chunk_frames].T.to(
+                    self.plans[0].input_dtype, memory_format=torch.contiguous_format)
                 for plan in self.plans:
                     x = plan.finish(plan.accumulate(x))
-                logits[start:start + x.shape[1]] = x.T.to(torch.int64).numpy()
+                logits[start:start + x.shape[1]] = x.numpy().T  # integer-valued floats: exact cast
         return logits
 
     def __call__(self, features: np.ndarray) -> EmulatorOutput:

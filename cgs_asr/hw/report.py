@@ -129,6 +129,7 @@ def format_report(report: dict) -> str:
     lines.append(f"power at {rate:g} frames/s: {t['power_uw']:.2f} uW "
                  f"(dynamic {t['dynamic_power_uw']:.2f}, leakage {t['leakage_power_uw']:.2f}); "
                  f"clock needed {t['clock_hz_needed'] / 1e6:.3f} MHz with {report['engine']['lanes']} lanes")
-    lines.append(f"memory: {comp['stored_bits']:,} bits stored (weights, indices, biases, tables); saved {comp['saved_percent_vs_64bit']:.1f} % vs "
-                 f"dense 64-bit, {comp['saved_percent_vs_16bit']:.1f} % vs dense 16-bit")
+    lines.append(f"memory: {comp['stored_bits']:,} bits stored (weights, indices, biases, tables); "
+                 f"saved {comp['saved_percent_vs_64bit']:.1f} % vs dense 64-bit, "
+                 f"{comp['saved_percent_vs_16bit']:.1f} % vs dense 16-bit")
     return "\n".join(lines)
