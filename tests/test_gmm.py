@@ -25,7 +25,18 @@ from cgs_asr.gmm.graphs import OovWordError, transcripts_to_word_ids
 from cgs_asr.gmm.loglikes import GmmScorer
 from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MONO_SCHEDULE, MonoConfig
-from cgs_asr.gmm.steps import align_data_dir, decode_data_dir, make_graph_dir, select_utterances, train_mono_dir
+from cgs_asr.gmm.steps import (
+    align_data_dir,
+    decode_data_dir,
+    make_graph_dir,
+    read_alignments,
+    select_utterances,
+    train_mono_dir,
+    train_tri_dir,
+)
+from cgs_asr.gmm.tree import Leaf, Split, context_dependency, frame_events, tree_bytes
+from cgs_asr.gmm.tri import TRI_SCHEDULE, TriConfig
+from cgs_asr.kaldi import khg
 from cgs_asr.lang.files import write_fst
 from cgs_asr.lang.grammar import word_loop_grammar
 from cgs_asr.lang.lexicon import make_lexicon
@@ -278,3 +289,84 @@ def test_train_program_on_a_random_subset(toy, tmp_path, capsys):
     assert log["num_train_utts"] == 30 and log["subset"] == "random"
     assert len(dict(kaldi_io.read_vec_int_ark(str(tmp_path / "exp" / "ali.ark")))) == 80
     assert "pdfs" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- triphones
+
+def test_tree_without_splits_is_kaldis_monophone_tree_byte_for_byte(toy):
+    topo = toy.lang.topology()
+    num_pdf_classes = {p: topo.num_pdf_classes(p) for p in topo.phones}
+    roots = {(p, k): Leaf(np.zeros(0, int), np.zeros(3)) for p in topo.phones for k in range(num_pdf_classes[p])}
+    kaldi = khg.monophone_context_dependency(topo.phones, topo.get_phone_to_num_pdf_classes())
+    expected = np.asarray(kaldi.__getstate__()[0], dtype=np.int8).tobytes()
+    assert tree_bytes(roots, num_pdf_classes, context_width=1, central_position=0) == expected
+
+
+def test_tree_questions_are_answered_by_kaldi_as_grown(toy):
+    topo = toy.lang.topology()
+    num_pdf_classes = {p: topo.num_pdf_classes(p) for p in topo.phones}
+    leaf = lambda: Leaf(np.zeros(0, int), np.zeros(3))  # noqa: E731
+    roots = {(p, k): leaf() for p in topo.phones for k in range(num_pdf_classes[p])}
+    s, t, y = (toy.lang.phones[p] for p in ("s", "t", "y"))
+    roots[(s, 1)] = Split(0, frozenset({t, y}), leaf(), Split(2, frozenset({t}), leaf(), leaf()))
+    tree = context_dependency(tree_bytes(roots, num_pdf_classes))
+    assert (tree.context_width, tree.central_position) == (3, 1)
+    first = tree.compute([t, s, 0], 1)[1]
+    assert tree.compute([y, s, t], 1)[1] == first
+    assert tree.compute([0, s, t], 1)[1] == first + 1 and tree.compute([0, s, 0], 1)[1] == first + 2
+    assert tree.num_pdfs == sum(num_pdf_classes.values()) + 2
+
+
+def test_phone_instances_are_found_in_alignments_even_when_a_phone_repeats(toy, trained):
+    exp, result = trained
+    prons = make_lexicon(WORDS, unk_word=None).prons
+    text = load_data_dir(toy.train).text
+    sil = toy.lang.phones["sil"]
+    for utt, tids in list(read_alignments(exp).items())[:40]:
+        events = frame_events(result.model.trans_model, tids, {sil})
+        starts = np.flatnonzero(np.any(np.diff(events[:, :3], axis=0) != 0, axis=1)
+                                | (np.diff(events[:, 3]) < 0)) + 1
+        centers = events[np.concatenate([[0], starts]), 1]
+        expected = [toy.lang.phones[p] for w in text[utt].split() for p in prons[w][0]]
+        assert [c for c in centers if c != sil] == expected, utt
+
+
+@pytest.fixture(scope="module")
+def tri(toy, trained, tmp_path_factory):
+    mono_exp, _ = trained
+    exp = tmp_path_factory.mktemp("exp") / "tri"
+    config = TriConfig(dataclasses.replace(TRI_SCHEDULE, total_gauss=150, num_iters=20, max_iter_inc=12,
+                                           realign_iters=(6, 12)), num_leaves=50, min_leaf_count=20)
+    return exp, train_tri_dir(toy.train, toy.lang.dir, mono_exp, exp, config, progress=False)
+
+
+def test_triphone_training_grows_a_tree_and_converges(toy, trained, tri):
+    exp, result = tri
+    mono = trained[1].model
+    assert mono.num_pdfs < result.model.num_pdfs <= 50 and result.model.tree.context_width == 3
+    likes = [h.loglike_per_frame for h in result.history]
+    assert likes[-1] > likes[0] and all(b > a - 0.05 for a, b in zip(likes[5:], likes[6:]))
+    log = json.loads((exp / "train.json").read_text())
+    assert log["num_questions"] > 5 and not log["never_aligned"]
+    loaded = load_model(exp)
+    feats = np.random.default_rng(4).normal(size=(30, loaded.dim)).astype(np.float32)
+    assert np.array_equal(GmmScorer(loaded.am)(feats), GmmScorer(result.model.am)(feats))
+    assert str(loaded.tree) == str(result.model.tree)
+
+
+def test_triphone_alignments_and_decoding(toy, tri, tmp_path):
+    exp, result = tri
+    tids = read_alignments(exp)
+    pdfs = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.pdf.ark")))
+    frames = load_data_dir(toy.train).tables["utt2num_frames"]
+    sil = toy.lang.phones["sil"]
+    tid2phone = np.array([0] + [result.model.trans_model.transition_id_to_phone(t)
+                                for t in range(1, result.model.trans_model.num_transition_ids + 1)])
+    for utt, ali in tids.items():
+        assert len(ali) == len(pdfs[utt]) == int(frames[utt])
+        assert np.array_equal(pdfs[utt], result.model.pdf_alignment(ali))
+        assert _collapse(list(tid2phone[ali]), sil) == _collapse(list(toy.truth[utt]), sil), utt
+    write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), tmp_path / "G.fst")
+    make_graph_dir(toy.lang.dir, exp, tmp_path / "graph", grammar=tmp_path / "G.fst")
+    summary = decode_data_dir(tmp_path / "graph", toy.test, result.model, tmp_path / "decode", progress=False)
+    assert summary.wer == 0.0 and summary.utterances == 12

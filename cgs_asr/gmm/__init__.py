@@ -1,4 +1,4 @@
-"""GMM-HMM acoustic models: monophone training from a flat start, alignment, GMM decoding.
+"""GMM-HMM acoustic models: monophone and triphone training, alignment, GMM decoding.
 
 - ``feats``: GMM input features (stored MFCC + per-speaker CMVN + deltas)
 - ``model``: the model (tree, transition model, GMMs, feature settings), flat-start init
@@ -9,6 +9,8 @@
 - ``stats``: statistics from alignments, ML re-estimation, mixing up
 - ``training``: the EM loop (realign, re-estimate, mix up) on a schedule
 - ``mono``: flat start and the train_mono.sh schedule
+- ``tree``: phonetic decision trees in Kaldi's binary tree format
+- ``tri``: triphones from a monophone alignment (train_deltas.sh)
 - ``parallel``: forked jobs and single-threaded BLAS
 - ``steps``: the stage over files (train, align, graph, decode)
 """

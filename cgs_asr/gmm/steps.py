@@ -6,6 +6,8 @@ Files written:
 - ``train_mono_dir``: ``<exp>/final.{npz,json}`` (the model), ``<exp>/train.json``
   (configuration, training subset, per-iteration history, times), and the
   alignment of the whole data dir as ``align_data_dir`` writes it
+- ``train_tri_dir``: the same files as ``train_mono_dir``, from a triphone model
+  grown on a monophone alignment dir
 - ``align_data_dir``: ``<ali>/ali.ark`` (transition-ids) and ``<ali>/ali.pdf.ark``
   (pdf-ids), Kaldi int-vector arks with one entry per aligned utterance and
   one id per feature frame; ``<ali>/align.json`` (counts, failed
@@ -44,6 +46,7 @@ from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MonoConfig, train_mono
 from cgs_asr.gmm.parallel import fork_map, single_threaded_blas, split_evenly
 from cgs_asr.gmm.training import TrainResult
+from cgs_asr.gmm.tri import TriConfig, init_tri, train_tri
 from cgs_asr.lang.files import atomic_write_text, read_fst, read_int_list
 from cgs_asr.lang.hclg import make_hclg, write_graph_dir
 from cgs_asr.lang.prepare import Lang
@@ -124,6 +127,46 @@ def train_mono_dir(data_dir: str | Path, lang_dir: str | Path, exp_dir: str | Pa
         "data_dir": str(data.path), "lang_dir": str(lang.dir), "config": config.to_dict(),
         "feature_spec": feature_spec.to_dict(), "max_utts": max_utts, "subset": subset, "map_oov": map_oov,
         "num_train_utts": len(utts), "oov_words_mapped": transcripts.num_oov_mapped,
+        "num_pdfs": result.model.num_pdfs, "num_gauss": result.model.num_gauss,
+        "never_aligned": sorted(u for u, a in result.alignments.items() if a is None),
+        "history": [asdict(h) for h in result.history],
+        "seconds": {"prepare": prepared - start, "train": trained - prepared,
+                    "align": summary.seconds, "total": time.perf_counter() - start},
+    })
+    return result
+
+
+def read_alignments(ali_dir: str | Path) -> dict[str, np.ndarray]:
+    """Transition-id alignments of an alignment (or experiment) dir."""
+    path = Path(ali_dir) / "ali.ark"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such alignment file")
+    return {utt: np.asarray(tids, dtype=np.int32) for utt, tids in kaldi_io.read_vec_int_ark(str(path))}
+
+
+def train_tri_dir(data_dir: str | Path, lang_dir: str | Path, ali_dir: str | Path, exp_dir: str | Path,
+                  config: TriConfig = TriConfig(), map_oov: bool = False, progress: bool = True) -> TrainResult:
+    """Train triphones on a data dir from the monophone model and alignment in ``ali_dir``; align it again."""
+    start = time.perf_counter()
+    data, lang, exp_dir = load_data_dir(Path(data_dir)), Lang.load(lang_dir), Path(exp_dir)
+    mono, mono_alignments = load_model(ali_dir), read_alignments(ali_dir)
+    transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
+    reader = FeatureReader(data, mono.feature_spec)
+    feats = {utt: reader.read(utt) for utt in tqdm(data.utts, desc="features", disable=None if progress else True)}
+    with single_threaded_blas():
+        init = init_tri(mono, feats, mono_alignments, set(lang.phone_ids(lang.silence_phones)), config)
+    compiler = GraphCompiler(init.model, lang)
+    graphs = {utt: compiler.compile(transcripts.word_ids[utt]) for utt in data.utts}
+    prepared = time.perf_counter()
+    result = train_tri(init, feats, graphs, config, progress)
+    trained = time.perf_counter()
+    del feats, graphs
+    save_model(result.model, exp_dir)
+    summary = align_data_dir(data, lang, result.model, exp_dir, map_oov=map_oov, num_jobs=config.schedule.num_jobs,
+                             progress=progress, save_model_copy=False)
+    _write_json(exp_dir / "train.json", {
+        "data_dir": str(data.path), "lang_dir": str(lang.dir), "ali_dir": str(ali_dir), "config": config.to_dict(),
+        "map_oov": map_oov, "num_train_utts": len(data.utts), "num_questions": init.num_questions,
         "num_pdfs": result.model.num_pdfs, "num_gauss": result.model.num_gauss,
         "never_aligned": sorted(u for u, a in result.alignments.items() if a is None),
         "history": [asdict(h) for h in result.history],
