@@ -172,6 +172,16 @@ def test_state_dict_round_trip():
     assert int(quant_layers(fresh)[0].weight_quant.bits) == 5
 
 
+def test_in_place_preparation_loads_a_saved_qat_state():
+    prepared = calibrate(prepare_qat(make_model()), batches()).eval()
+    fresh = make_model(seed=8)
+    same = prepare_qat(fresh, inplace=True)
+    assert same is fresh and list(fresh.state_dict()) == list(prepared.state_dict())
+    fresh.load_state_dict(prepared.state_dict())
+    x = batches(1, seed=7)[0]
+    assert torch.equal(fresh.eval()(x), prepared(x))
+
+
 def test_config_json_round_trip():
     config = QuantConfig(default=LayerBits(5, 8, 12), layers={2: LayerBits(8, 8, 16)}, input_bits=10,
                          calibration="max")

@@ -1,7 +1,7 @@
 """Turn a float Sequential into a fake-quantized one, calibrate it, and read its structure.
 
-The prepared model is a new ``nn.Sequential`` (the input model is deep-copied,
-never changed) laid out as the engine computes::
+The prepared model is a new ``nn.Sequential`` (the input model is deep-copied
+and left unchanged, unless ``inplace=True``) laid out as the engine computes::
 
     ActivationQuant(input)
     Linear  [ReLU, ActivationQuant]           hidden layer with ReLU
@@ -79,17 +79,22 @@ def _find(layer: nn.Linear, name: str, kind: type):
     raise ValueError(f"Linear {name} has no {kind.__name__}; was the model made by prepare_qat?")
 
 
-def prepare_qat(model: nn.Sequential, config: QuantConfig | None = None) -> nn.Sequential:
-    """A fake-quantized copy of ``model`` (call ``calibrate`` before using it)."""
+def prepare_qat(model: nn.Sequential, config: QuantConfig | None = None, inplace: bool = False) -> nn.Sequential:
+    """A fake-quantized copy of ``model`` (call ``calibrate`` before using it).
+
+    ``inplace=True`` rebuilds ``model`` itself and returns it, for code that
+    must keep the object, such as a ``load_model_dir(prepare=...)`` hook that
+    re-creates the quantizers before a saved state_dict is loaded.
+    """
     config = config or QuantConfig()
-    source = copy.deepcopy(model)
+    source = model if inplace else copy.deepcopy(model)
 
     def activation_quant(bits: int) -> ActivationQuant:
         return ActivationQuant(bits, config.calibration, config.percentile)
 
     layers: list[nn.Module] = [activation_quant(config.input_bits)]
     index = -1
-    for child in source.children():
+    for child in list(source.children()):
         if isinstance(child, nn.Linear):
             if index >= 0 and not isinstance(_last_format(layers), (ActivationQuant, QuantSigmoid)):
                 layers.append(activation_quant(config.for_layer(index).activation))
@@ -111,7 +116,12 @@ def prepare_qat(model: nn.Sequential, config: QuantConfig | None = None) -> nn.S
                              "expected Linear, ReLU, Sigmoid, Dropout or Identity")
     if index < 0:
         raise ValueError("the model has no Linear layer")
-    prepared = nn.Sequential(*layers)
+    if inplace:
+        del model[:]
+        model.extend(layers)
+        prepared = model
+    else:
+        prepared = nn.Sequential(*layers)
     for layer in quant_layers(prepared):
         layer.weight_quant.fit_range(layer.weight_before_quant())
     return prepared
