@@ -61,6 +61,6 @@ if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment o
   for split in dev test; do
     cgs-decode-gmm --nj "$nj" exp/mono/graph "data/asr/${split}_mfcc" exp/mono "exp/mono/decode_$split"
   done
-  cgs-align-gmm --nj "$nj" data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
+  cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
   end_stage 6
 fi

@@ -1,0 +1,60 @@
+"""Decode a data dir through HCLG with a GMM or DNN model dir, and score it.
+
+The transition model comes from the GMM dir the graph was built for (by
+default the graph dir's parent, as in Kaldi's exp/<gmm>/graph). With
+--acwt-sweep, every scale is tried and the best by WER kept (use it on dev);
+--acwt-from takes the scale that a previous decode dir kept (use it on test).
+"""
+import argparse
+import json
+from pathlib import Path
+
+from cgs_asr.bin.common import program
+from cgs_asr.data.datadir import load_data_dir
+from cgs_asr.decode.datadir import decode_data_dir
+from cgs_asr.decode.models import loglikes_function
+from cgs_asr.decode.wfst import WfstDecoder
+from cgs_asr.gmm.model_io import load_model
+
+
+@program
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__)
+    scale = parser.add_mutually_exclusive_group()
+    scale.add_argument("--acwt", type=float, default=0.1, help="acoustic scale (1 / LM weight)")
+    scale.add_argument("--acwt-sweep", help="space-separated acoustic scales to try, e.g. '0.05 0.08 0.1 0.12'")
+    scale.add_argument("--acwt-from", type=Path, help="a decode dir whose kept acoustic scale to use")
+    parser.add_argument("--beam", type=float, default=13.0)
+    parser.add_argument("--lattice-beam", type=float, default=6.0)
+    parser.add_argument("--max-active", type=int, default=7000)
+    parser.add_argument("--nj", type=int, default=1)
+    parser.add_argument("--gmm-dir", type=Path, help="GMM dir with the transition model (default: graph dir's parent)")
+    parser.add_argument("graph_dir", type=Path)
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("model_dir", type=Path, help="a GMM dir (final.npz) or a DNN dir (final.pt)")
+    parser.add_argument("decode_dir", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.acwt_sweep:
+        scales = [float(s) for s in args.acwt_sweep.split()]
+    elif args.acwt_from:
+        scales = [json.loads((args.acwt_from / "decode.json").read_text())["acoustic_scale"]]
+    else:
+        scales = [args.acwt]
+    gmm = load_model(args.gmm_dir or args.graph_dir.parent)
+    data = load_data_dir(args.data_dir)
+    loglikes, num_pdfs = loglikes_function(args.model_dir, data)
+    if num_pdfs != gmm.num_pdfs:
+        raise ValueError(f"{args.model_dir}: {num_pdfs} pdfs, but the graph's GMM has {gmm.num_pdfs}")
+    decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, beam=args.beam,
+                                         lattice_beam=args.lattice_beam, max_active=args.max_active)
+    settings = {"graph_dir": str(args.graph_dir), "model_dir": str(args.model_dir), "beam": args.beam,
+                "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj}
+    result = decode_data_dir(decoder, data, loglikes, args.decode_dir, scales, args.nj, settings=settings)
+    scores = f", %WER {result.wer:.2f}, %SER {result.ser:.2f}" if result.wer is not None else ""
+    print(f"{args.decode_dir}: {result.utterances} utterances, acoustic scale {result.acoustic_scale:g}{scores}, "
+          f"{result.seconds:.1f} s with {args.nj} jobs")
+
+
+if __name__ == "__main__":
+    main()
