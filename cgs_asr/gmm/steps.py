@@ -118,22 +118,28 @@ def train_mono_dir(data_dir: str | Path, lang_dir: str | Path, exp_dir: str | Pa
     graphs = {utt: compiler.compile(transcripts.word_ids[utt]) for utt in utts}
     prepared = time.perf_counter()
     result = train_mono(model, feats, graphs, config, progress)
-    trained = time.perf_counter()
     del feats, graphs
+    _finish_training(result, data, lang, exp_dir, map_oov, config.schedule.num_jobs, progress, start, prepared, {
+        "config": config.to_dict(), "feature_spec": feature_spec.to_dict(), "max_utts": max_utts,
+        "subset": subset, "num_train_utts": len(utts), "oov_words_mapped": transcripts.num_oov_mapped})
+    return result
+
+
+def _finish_training(result: TrainResult, data: DataDir, lang: Lang, exp_dir: Path, map_oov: bool, num_jobs: int,
+                     progress: bool, start: float, prepared: float, log_fields: dict) -> None:
+    """Save the model, align the whole data dir with it and write train.json."""
+    trained = time.perf_counter()
     save_model(result.model, exp_dir)
-    summary = align_data_dir(data, lang, result.model, exp_dir, map_oov=map_oov, num_jobs=config.schedule.num_jobs,
+    summary = align_data_dir(data, lang, result.model, exp_dir, map_oov=map_oov, num_jobs=num_jobs,
                              progress=progress, save_model_copy=False)
     _write_json(exp_dir / "train.json", {
-        "data_dir": str(data.path), "lang_dir": str(lang.dir), "config": config.to_dict(),
-        "feature_spec": feature_spec.to_dict(), "max_utts": max_utts, "subset": subset, "map_oov": map_oov,
-        "num_train_utts": len(utts), "oov_words_mapped": transcripts.num_oov_mapped,
+        "data_dir": str(data.path), "lang_dir": str(lang.dir), "map_oov": map_oov, **log_fields,
         "num_pdfs": result.model.num_pdfs, "num_gauss": result.model.num_gauss,
         "never_aligned": sorted(u for u, a in result.alignments.items() if a is None),
         "history": [asdict(h) for h in result.history],
         "seconds": {"prepare": prepared - start, "train": trained - prepared,
                     "align": summary.seconds, "total": time.perf_counter() - start},
     })
-    return result
 
 
 def read_alignments(ali_dir: str | Path) -> dict[str, np.ndarray]:
@@ -159,20 +165,10 @@ def train_tri_dir(data_dir: str | Path, lang_dir: str | Path, ali_dir: str | Pat
     graphs = {utt: compiler.compile(transcripts.word_ids[utt]) for utt in data.utts}
     prepared = time.perf_counter()
     result = train_tri(init, feats, graphs, config, progress)
-    trained = time.perf_counter()
     del feats, graphs
-    save_model(result.model, exp_dir)
-    summary = align_data_dir(data, lang, result.model, exp_dir, map_oov=map_oov, num_jobs=config.schedule.num_jobs,
-                             progress=progress, save_model_copy=False)
-    _write_json(exp_dir / "train.json", {
-        "data_dir": str(data.path), "lang_dir": str(lang.dir), "ali_dir": str(ali_dir), "config": config.to_dict(),
-        "map_oov": map_oov, "num_train_utts": len(data.utts), "num_questions": init.num_questions,
-        "num_pdfs": result.model.num_pdfs, "num_gauss": result.model.num_gauss,
-        "never_aligned": sorted(u for u, a in result.alignments.items() if a is None),
-        "history": [asdict(h) for h in result.history],
-        "seconds": {"prepare": prepared - start, "train": trained - prepared,
-                    "align": summary.seconds, "total": time.perf_counter() - start},
-    })
+    _finish_training(result, data, lang, exp_dir, map_oov, config.schedule.num_jobs, progress, start, prepared, {
+        "ali_dir": str(ali_dir), "config": config.to_dict(), "num_train_utts": len(data.utts),
+        "oov_words_mapped": transcripts.num_oov_mapped, "num_questions": init.num_questions})
     return result
 
 
