@@ -147,6 +147,12 @@ def test_missing_cmvn_is_one_clear_error(toy, tmp_path):
         FeatureReader(data, FeatureSpec())
 
 
+def test_features_that_do_not_fit_the_model_are_one_clear_error(toy):
+    reader = FeatureReader(toy.test, FeatureSpec(delta_order=1))
+    with pytest.raises(DataDirError, match=r"feats.scp: features have 26 dimensions with deltas, the model expects 39"):
+        reader.check_dim(39)
+
+
 # ---------------------------------------------------------------- transcripts
 
 def test_unknown_words_name_utterance_and_word_or_map_to_unk(toy):

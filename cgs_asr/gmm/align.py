@@ -54,6 +54,8 @@ class Aligner:
                                        careful=options.careful)
 
     def align(self, graph: kaldifst.StdVectorFst, feats: np.ndarray, utt: str = "utt") -> Alignment:
+        if feats.ndim != 2 or feats.shape[1] != self.model.dim:  # Kaldi would abort the process
+            raise ValueError(f"utterance {utt}: expected frames x {self.model.dim} features, got {feats.shape}")
         fst = graph.copy()
         khg.add_transition_probs(trans_model=self.model.trans_model, transition_scale=self.options.transition_scale,
                                  self_loop_scale=self.options.self_loop_scale, fst=fst)

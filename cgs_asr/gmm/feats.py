@@ -17,7 +17,7 @@ from pathlib import Path
 import kaldi_native_fbank as knf
 import numpy as np
 
-from cgs_asr.data.ark import read_scp_matrices
+from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
 from cgs_asr.features.cmvn import apply_cmvn
 
@@ -79,13 +79,25 @@ class FeatureReader:
             if spk not in self._cmvn_scp:
                 raise DataDirError(f"{self.data.path / 'cmvn.scp'}: no statistics for speaker '{spk}' "
                                    f"(utterance '{utt}')")
-            (_, stats), = read_scp_matrices({spk: self._cmvn_scp[spk]})
-            self._cmvn_cache[spk] = stats
+            self._cmvn_cache[spk] = self._read_matrix("cmvn.scp", spk, self._cmvn_scp[spk])
         return self._cmvn_cache[spk]
 
+    def _read_matrix(self, table: str, key: str, where: str) -> np.ndarray:
+        try:
+            return kaldi_io.read_mat(where)
+        except Exception as e:  # kaldi_io raises anything from OSError to a bare Exception
+            raise DataDirError(f"{self.data.path / table}: '{key}': cannot read {where} ({e})") from None
+
     def read(self, utt: str) -> np.ndarray:
-        (_, feats), = read_scp_matrices({utt: self._feats_scp[utt]})
+        feats = self._read_matrix("feats.scp", utt, self._feats_scp[utt])
         return transform(feats, self._cmvn(utt), self.spec)
+
+    def check_dim(self, dim: int) -> None:
+        """Stop with one clear error unless the features have ``dim`` dimensions (with deltas)."""
+        got = self.read(self.utts[0]).shape[1]
+        if got != dim:
+            raise DataDirError(f"{self.data.path / 'feats.scp'}: features have {got} dimensions with deltas, "
+                               f"the model expects {dim}")
 
     def __iter__(self) -> Iterator[tuple[str, np.ndarray]]:
         for utt in self.utts:

@@ -19,6 +19,10 @@ from cgs_asr.kaldi import khg
 khg_compiled = sys.modules[khg.AmDiagGmm.__module__]
 
 
+class GmmInputError(ValueError):
+    """A model file that cannot be read as a model, or a model that does not fit its graph."""
+
+
 @dataclass
 class GmmHmm:
     tree: khg.ContextDependency

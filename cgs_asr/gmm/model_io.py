@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from cgs_asr.gmm.feats import FeatureSpec
-from cgs_asr.gmm.model import GmmHmm, khg_compiled
+from cgs_asr.gmm.model import GmmHmm, GmmInputError, khg_compiled
 from cgs_asr.kaldi import khg
 from cgs_asr.lang.files import atomic_write_bytes, atomic_write_text
 from cgs_asr.lang.topology import load_topology
@@ -107,7 +107,7 @@ def load_model(model_dir: str | Path, name: str = "final") -> GmmHmm:
             raise FileNotFoundError(f"{path}: no such model file")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-        raise ValueError(f"{meta_path}: not a {FORMAT} version {VERSION} model description")
+        raise GmmInputError(f"{meta_path}: not a {FORMAT} version {VERSION} model description")
     with np.load(npz, allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
     return model_from_arrays(arrays, meta)

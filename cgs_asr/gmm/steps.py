@@ -41,7 +41,7 @@ from cgs_asr.gmm.align import Aligner, AlignOptions
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec
 from cgs_asr.gmm.graphs import GraphCompiler, transcripts_to_word_ids
 from cgs_asr.gmm.loglikes import GmmScorer
-from cgs_asr.gmm.model import GmmHmm, init_mono
+from cgs_asr.gmm.model import GmmHmm, GmmInputError, init_mono
 from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MonoConfig, train_mono
 from cgs_asr.gmm.parallel import fork_map, single_threaded_blas, split_evenly
@@ -77,6 +77,8 @@ def write_int_vector_ark(path: str | Path, vectors: Iterable[tuple[str, np.ndarr
 def select_utterances(data: DataDir, max_utts: int | None, subset: str = "shortest", seed: int = 0) -> list[str]:
     """All utterances, or ``max_utts`` of them: the shortest (by utt2num_frames) or a random draw."""
     utts = data.utts
+    if max_utts is not None and max_utts < 1:
+        raise ValueError(f"max_utts must be positive, got {max_utts}")
     if max_utts is None or max_utts >= len(utts):
         return utts
     if subset == "random":
@@ -158,6 +160,7 @@ def train_tri_dir(data_dir: str | Path, lang_dir: str | Path, ali_dir: str | Pat
     mono, mono_alignments = load_model(ali_dir), read_alignments(ali_dir)
     transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
     reader = FeatureReader(data, mono.feature_spec)
+    reader.check_dim(mono.dim)
     feats = {utt: reader.read(utt) for utt in tqdm(data.utts, desc="features", disable=None if progress else True)}
     with single_threaded_blas():
         init = init_tri(mono, feats, mono_alignments, set(lang.phone_ids(lang.silence_phones)), config)
@@ -192,6 +195,7 @@ def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: G
     ali_dir = Path(ali_dir)
     transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
     reader = FeatureReader(data, model.feature_spec)
+    reader.check_dim(model.dim)
     compiler = GraphCompiler(model, lang)
     aligner = Aligner(model, options)
 
@@ -261,11 +265,12 @@ def decode_data_dir(graph_dir: str | Path, data: DataDir | str | Path, model: Gm
     data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
     (graph_pdfs,) = read_int_list(graph_dir / "num_pdfs")
     if graph_pdfs != model.num_pdfs:
-        raise ValueError(f"{graph_dir}: graph built for a model with {graph_pdfs} pdfs, "
+        raise GmmInputError(f"{graph_dir}: graph built for a model with {graph_pdfs} pdfs, "
                          f"this model has {model.num_pdfs}")
     decoder = WfstDecoder.from_graph_dir(graph_dir, model.trans_model, beam=beam, max_active=max_active,
                                          lattice_beam=lattice_beam, acoustic_scale=acoustic_scale)
     reader = FeatureReader(data, model.feature_spec)
+    reader.check_dim(model.dim)
     score = GmmScorer(model.am)
 
     def decode_part(part):
