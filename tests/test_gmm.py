@@ -34,7 +34,7 @@ from cgs_asr.gmm.steps import (
     train_mono_dir,
     train_tri_dir,
 )
-from cgs_asr.gmm.tree import Leaf, Split, context_dependency, frame_events, tree_bytes
+from cgs_asr.gmm.tree import GrownTree, Leaf, Split, assign_pdfs, context_dependency, frame_events, tree_bytes
 from cgs_asr.gmm.tri import TRI_SCHEDULE, TriConfig
 from cgs_asr.kaldi import khg
 from cgs_asr.lang.files import write_fst
@@ -303,6 +303,7 @@ def test_tree_without_splits_is_kaldis_monophone_tree_byte_for_byte(toy):
     topo = toy.lang.topology()
     num_pdf_classes = {p: topo.num_pdf_classes(p) for p in topo.phones}
     roots = {(p, k): Leaf(np.zeros(0, int), np.zeros(3)) for p in topo.phones for k in range(num_pdf_classes[p])}
+    assign_pdfs(GrownTree(roots, np.inf))
     kaldi = khg.monophone_context_dependency(topo.phones, topo.get_phone_to_num_pdf_classes())
     expected = np.asarray(kaldi.__getstate__()[0], dtype=np.int8).tobytes()
     assert tree_bytes(roots, num_pdf_classes, context_width=1, central_position=0) == expected
@@ -315,12 +316,29 @@ def test_tree_questions_are_answered_by_kaldi_as_grown(toy):
     roots = {(p, k): leaf() for p in topo.phones for k in range(num_pdf_classes[p])}
     s, t, y = (toy.lang.phones[p] for p in ("s", "t", "y"))
     roots[(s, 1)] = Split(0, frozenset({t, y}), leaf(), Split(2, frozenset({t}), leaf(), leaf()))
+    assign_pdfs(GrownTree(roots, 1.0), merge_thresh=0.0)  # empty leaves: merging loses 0, not < 0
     tree = context_dependency(tree_bytes(roots, num_pdf_classes))
     assert (tree.context_width, tree.central_position) == (3, 1)
     first = tree.compute([t, s, 0], 1)[1]
     assert tree.compute([y, s, t], 1)[1] == first
     assert tree.compute([0, s, t], 1)[1] == first + 1 and tree.compute([0, s, 0], 1)[1] == first + 2
     assert tree.num_pdfs == sum(num_pdf_classes.values()) + 2
+
+
+def test_leaves_of_one_root_that_model_the_same_data_share_a_pdf():
+    rng = np.random.default_rng(5)
+
+    def leaf(mean):
+        x = rng.normal(mean, 1.0, size=(400, 2))
+        return Leaf(np.zeros(0, int), np.concatenate([[len(x)], x.sum(axis=0), (x * x).sum(axis=0)]))
+
+    same_a, same_b, other = leaf(0.0), leaf(0.0), leaf(5.0)
+    grown = GrownTree({(1, 0): Split(0, frozenset({2}), same_a, Split(2, frozenset({3}), other, same_b)),
+                       (2, 0): leaf(1.0)}, smallest_gain=20.0)
+    pdfs = assign_pdfs(grown)
+    assert same_a.pdf == same_b.pdf != other.pdf and len(pdfs) == 3
+    assert [p.root for p in pdfs] == [(1, 0), (1, 0), (2, 0)]
+    assert pdfs[same_a.pdf].total[0] == 800
 
 
 def test_phone_instances_are_found_in_alignments_even_when_a_phone_repeats(toy, trained):
@@ -342,7 +360,7 @@ def tri(toy, trained, tmp_path_factory):
     mono_exp, _ = trained
     exp = tmp_path_factory.mktemp("exp") / "tri"
     config = TriConfig(dataclasses.replace(TRI_SCHEDULE, total_gauss=150, num_iters=20, max_iter_inc=12,
-                                           realign_iters=(6, 12)), num_leaves=50, min_leaf_count=20)
+                                           realign_iters=(6, 12)), num_leaves=50, min_leaf_count=20, min_gain=50.0)
     return exp, train_tri_dir(toy.train, toy.lang.dir, mono_exp, exp, config, progress=False)
 
 

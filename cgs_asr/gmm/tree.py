@@ -15,9 +15,11 @@ that format (:func:`tree_bytes`).
   a question about the left or the right phone.
 - Splitting (build-tree): one root per (phone, pdf class); the leaf whose
   best question gains most likelihood is split, until ``num_leaves`` or no
-  split gains ``min_gain`` with ``min_count`` frames on both sides. Kaldi's
-  final merging of leaves (``--cluster-thresh``) and roots shared between
-  pdf classes are left out.
+  split gains ``min_gain`` (Kaldi's ``--thresh`` 300) with ``min_count``
+  frames on both sides. Then, as Kaldi, leaves of one root are merged into
+  one pdf while merging loses less than the smallest split gained. Roots
+  shared between the pdf classes of a phone (Kaldi's "shared" roots) are
+  left out: each HMM state gets its own tree.
 """
 from __future__ import annotations
 
@@ -152,6 +154,7 @@ def phone_questions(stats: TreeStats, phones: list[int], num_pdf_classes: dict[i
 class Leaf:
     rows: np.ndarray  # indices into the statistics
     total: np.ndarray  # (1 + 2 dim,) pooled statistics
+    pdf: int = -1      # set by assign_pdfs
 
 
 @dataclass
@@ -166,14 +169,13 @@ Node = Leaf | Split
 
 
 class _Grower:
-    def __init__(self, stats: TreeStats, questions: list[frozenset[int]], num_values: int,
-                 min_count: float, min_gain: float):
+    def __init__(self, stats: TreeStats, questions: list[frozenset[int]], num_values: int, min_count: float):
         self.events, self.rows = stats.events, stats.rows()
         self.questions = questions
         self.membership = np.zeros((len(questions), num_values))
         for i, q in enumerate(questions):
             self.membership[i, sorted(q)] = 1.0
-        self.min_count, self.min_gain = min_count, min_gain
+        self.min_count = min_count
 
     def leaf(self, rows: np.ndarray) -> Leaf:
         return Leaf(rows, self.rows[rows].sum(axis=0))
@@ -200,13 +202,19 @@ class _Grower:
         return Split(position, question, self.leaf(leaf.rows[yes_mask]), self.leaf(leaf.rows[~yes_mask]))
 
 
+@dataclass
+class GrownTree:
+    roots: dict[tuple[int, int], Node]  # one tree per (phone, pdf class)
+    smallest_gain: float                 # of the splits made (inf if none)
+
+
 def grow_tree(stats: TreeStats, questions: list[frozenset[int]], num_pdf_classes: dict[int, int],
-              num_leaves: int, min_count: float = 100.0, min_gain: float = 0.0) -> dict[tuple[int, int], Node]:
-    """One tree per (phone, pdf class) of the topology, ``num_leaves`` leaves in all at most.
+              num_leaves: int, min_count: float = 50.0, min_gain: float = 300.0) -> GrownTree:
+    """Split the best leaf until ``num_leaves`` leaves or no split gains ``min_gain`` (build-tree's --thresh).
 
     A (phone, pdf class) without statistics gets a single empty leaf.
     """
-    grower = _Grower(stats, questions, max(num_pdf_classes) + 1, min_count, min_gain)
+    grower = _Grower(stats, questions, max(num_pdf_classes) + 1, min_count)
     roots: dict[tuple[int, int], Node] = {}
     for phone, n in sorted(num_pdf_classes.items()):
         for pdf_class in range(n):
@@ -223,34 +231,59 @@ def grow_tree(stats: TreeStats, questions: list[frozenset[int]], num_pdf_classes
 
     for key, leaf in roots.items():
         push(leaf, roots, key)
-    leaves = len(roots)
+    leaves, smallest = len(roots), np.inf
     while heap and leaves < num_leaves:
-        _, _, leaf, position, q, holder, slot = heapq.heappop(heap)
+        neg_gain, _, leaf, position, q, holder, slot = heapq.heappop(heap)
         node = grower.split(leaf, position, q)
         if isinstance(holder, dict):
             holder[slot] = node
         else:
             setattr(holder, slot, node)
-        leaves += 1
+        leaves, smallest = leaves + 1, min(smallest, -neg_gain)
         push(node.yes, node, "yes")
         push(node.no, node, "no")
-    return roots
+    return GrownTree(roots, smallest)
 
 
-def number_leaves(roots: dict[tuple[int, int], Node]) -> list[tuple[tuple[int, int], Leaf]]:
-    """(root, leaf) in pdf-id order: roots by (phone, pdf class), each tree depth first, yes before no."""
-    out: list[tuple[tuple[int, int], Leaf]] = []
+def _leaves(node: Node) -> list[Leaf]:
+    """Depth first, yes before no."""
+    return [node] if isinstance(node, Leaf) else _leaves(node.yes) + _leaves(node.no)
 
-    def walk(key: tuple[int, int], node: Node) -> None:
-        if isinstance(node, Leaf):
-            out.append((key, node))
-        else:
-            walk(key, node.yes)
-            walk(key, node.no)
 
-    for key in sorted(roots):
-        walk(key, roots[key])
-    return out
+@dataclass
+class Pdf:
+    root: tuple[int, int]  # (phone, pdf class)
+    total: np.ndarray      # pooled statistics of its leaves
+
+
+def assign_pdfs(grown: GrownTree, merge_thresh: float | None = None) -> list[Pdf]:
+    """Give every leaf a pdf-id, merging leaves of one root while a merge costs less than ``merge_thresh``.
+
+    This is build-tree's final clustering (``--cluster-thresh``; None means
+    the smallest gain among the splits, Kaldi's default): leaves of one root
+    whose pooled Gaussian loses less likelihood than that share a pdf.
+    Sets ``leaf.pdf``; returns the pdfs in id order.
+    """
+    thresh = grown.smallest_gain if merge_thresh is None else merge_thresh
+    pdfs: list[Pdf] = []
+    for key in sorted(grown.roots):
+        clusters = [[leaf] for leaf in _leaves(grown.roots[key])]
+        totals = [leaf.total for leaf in _leaves(grown.roots[key])]
+        while len(clusters) > 1:
+            stacked = np.array(totals)
+            own = gaussian_objf(stacked)
+            loss = own[:, None] + own[None, :] - gaussian_objf(stacked[:, None, :] + stacked[None, :, :])
+            loss[np.tril_indices(len(clusters))] = np.inf
+            i, j = np.unravel_index(np.argmin(loss), loss.shape)
+            if not loss[i, j] < thresh:
+                break
+            clusters[i] += clusters.pop(j)
+            totals[i] = totals[i] + totals.pop(j)
+        for cluster, total in zip(clusters, totals):
+            for leaf in cluster:
+                leaf.pdf = len(pdfs)
+            pdfs.append(Pdf(key, total))
+    return pdfs
 
 
 # ---------------------------------------------------------------- Kaldi's binary tree format
@@ -274,17 +307,14 @@ def _int_vector(values) -> bytes:
 
 def tree_bytes(roots: dict[tuple[int, int], Node], num_pdf_classes: dict[int, int],
                context_width: int = 3, central_position: int = 1) -> bytes:
-    """Kaldi's binary ContextDependency (without the ``\\0B`` file header) for the grown trees.
+    """Kaldi's binary ContextDependency (without the 2-byte binary header) for trees with assigned pdfs.
 
     Phones map through a table on the central phone, then a table on the
-    pdf class (key -1), then the question tree; leaves are pdf-ids in
-    :func:`number_leaves` order.
+    pdf class (key -1), then the question tree, whose leaves answer their pdf.
     """
-    leaf_ids = {id(leaf): pdf for pdf, (_, leaf) in enumerate(number_leaves(roots))}
-
     def event_map(node: Node) -> bytes:
         if isinstance(node, Leaf):
-            return _token("CE") + _int32(leaf_ids[id(node)])
+            return _token("CE") + _int32(node.pdf)
         return (_token("SE") + _int32(node.position) + _int_vector(node.yes_set) + _token("{")
                 + event_map(node.yes) + event_map(node.no) + _token("}"))
 

@@ -1,8 +1,9 @@
 """Triphone GMM-HMM training from a monophone alignment, as Kaldi's steps/train_deltas.sh.
 
 1. Tree statistics from the monophone alignment, questions and a decision
-   tree of ``num_leaves`` leaves (:mod:`cgs_asr.gmm.tree`).
-2. One Gaussian per leaf from its statistics (gmm-init-model); a leaf
+   tree of at most ``num_leaves`` leaves, some merged into one pdf
+   (:mod:`cgs_asr.gmm.tree`).
+2. One Gaussian per pdf from its statistics (gmm-init-model); a pdf
    without data (a phone state never seen) starts from the monophone GMM
    of its phone state.
 3. The monophone alignment converted to the new model's transition-ids
@@ -24,10 +25,10 @@ from cgs_asr.gmm.training import Schedule, TrainingData, TrainResult, run_em
 from cgs_asr.gmm.tree import (
     VAR_FLOOR,
     accumulate_tree_stats,
+    assign_pdfs,
     context_dependency,
     frame_events,
     grow_tree,
-    number_leaves,
     phone_questions,
     tree_bytes,
 )
@@ -40,11 +41,13 @@ TRI_SCHEDULE = Schedule(num_iters=35, max_iter_inc=25, total_gauss=9000, realign
 class TriConfig:
     schedule: Schedule = field(default_factory=lambda: TRI_SCHEDULE)
     num_leaves: int = 1800
-    min_leaf_count: float = 50.0  # frames on each side of a split
+    min_leaf_count: float = 50.0     # frames on each side of a split
+    min_gain: float = 300.0          # log-likelihood a split must gain (build-tree's --thresh)
+    merge_thresh: float | None = None  # merge leaves losing less (None: the smallest split gain)
 
     def to_dict(self) -> dict:
         return {"schedule": self.schedule.to_dict(), "num_leaves": self.num_leaves,
-                "min_leaf_count": self.min_leaf_count}
+                "min_leaf_count": self.min_leaf_count, "min_gain": self.min_gain, "merge_thresh": self.merge_thresh}
 
 
 @dataclass
@@ -67,18 +70,19 @@ def init_tri(mono: GmmHmm, feats: Mapping[str, np.ndarray], mono_alignments: Map
     stats, frame_rows = accumulate_tree_stats(events, np.concatenate([feats[u] for u in utts]))
     num_pdf_classes = {p: topo.num_pdf_classes(p) for p in topo.phones}
     questions = phone_questions(stats, list(topo.phones), num_pdf_classes)
-    roots = grow_tree(stats, questions, num_pdf_classes, config.num_leaves, config.min_leaf_count)
-    tree = context_dependency(tree_bytes(roots, num_pdf_classes))
+    grown = grow_tree(stats, questions, num_pdf_classes, config.num_leaves, config.min_leaf_count, config.min_gain)
+    pdfs = assign_pdfs(grown, config.merge_thresh)
+    tree = context_dependency(tree_bytes(grown.roots, num_pdf_classes))
 
     am = khg.AmDiagGmm()
-    for (phone, pdf_class), leaf in number_leaves(roots):
-        count = leaf.total[0]
+    dim = mono.dim
+    for pdf in pdfs:
+        count = pdf.total[0]
         if count > 0:
-            dim = mono.dim
-            mean = leaf.total[1:dim + 1] / count
-            am.add_pdf(single_gaussian(mean, np.maximum(leaf.total[dim + 1:] / count - mean**2, VAR_FLOOR)))
+            mean = pdf.total[1:dim + 1] / count
+            am.add_pdf(single_gaussian(mean, np.maximum(pdf.total[dim + 1:] / count - mean**2, VAR_FLOOR)))
         else:
-            _, mono_pdf = mono.tree.compute([phone], pdf_class)
+            _, mono_pdf = mono.tree.compute([pdf.root[0]], pdf.root[1])
             am.add_pdf(khg.DiagGmm(mono.am.get_pdf(mono_pdf)))
     model = GmmHmm(tree, khg.TransitionModel(ctx_dep=tree, hmm_topo=topo), am, mono.feature_spec)
 
