@@ -49,7 +49,7 @@ class TrainConfig:
     start_halving_impr: float = 0.005  # dev frame-accuracy gain (absolute) below which lr halves
     end_halving_impr: float = 0.001    # gain below which training stops, once halving
     seed: int = 0
-    num_threads: int = 2
+    num_threads: int = 2               # with other jobs on the cores: 1, or OMP_WAIT_POLICY=PASSIVE
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
