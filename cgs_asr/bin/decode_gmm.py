@@ -12,7 +12,7 @@ from cgs_asr.gmm.steps import decode_data_dir
 @program
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--acoustic-scale", type=float, default=0.1)
+    parser.add_argument("--acoustic-scale", type=float, default=1 / 12, help="Kaldi decode.sh's default")
     parser.add_argument("--beam", type=float, default=11.0)
     parser.add_argument("--max-active", type=int, default=3000)
     parser.add_argument("--lattice-beam", type=float, default=6.0)

@@ -16,6 +16,8 @@ from cgs_asr.gmm.tri import TRI_SCHEDULE, TriConfig
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--num-leaves", type=int, default=TriConfig.num_leaves, help="number of tied states (pdfs)")
+    parser.add_argument("--min-gain", type=float, default=TriConfig.min_gain,
+                        help="log-likelihood gain a tree split needs")
     parser.add_argument("--total-gauss", type=int, default=TRI_SCHEDULE.total_gauss)
     parser.add_argument("--num-iters", type=int, default=TRI_SCHEDULE.num_iters)
     parser.add_argument("--max-iter-inc", type=int, default=TRI_SCHEDULE.max_iter_inc)
@@ -30,7 +32,7 @@ def main(argv):
     schedule = dataclasses.replace(TRI_SCHEDULE, num_iters=args.num_iters, max_iter_inc=args.max_iter_inc,
                                    total_gauss=args.total_gauss, num_jobs=args.nj)
     result = train_tri_dir(args.data_dir, args.lang_dir, args.ali_dir, args.exp_dir,
-                           TriConfig(schedule, num_leaves=args.num_leaves), map_oov=args.map_oov)
+                           TriConfig(schedule, num_leaves=args.num_leaves, min_gain=args.min_gain), map_oov=args.map_oov)
     last = result.history[-1]
     print(f"{args.exp_dir}: {result.model.num_pdfs} pdfs, {result.model.num_gauss} Gaussians, "
           f"log-likelihood per frame {last.loglike_per_frame:.3f} on {len(result.alignments)} utterances")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cgs_asr.gmm.model import GmmHmm, single_gaussian
+from cgs_asr.gmm.model import GmmHmm, GmmInputError, single_gaussian
 from cgs_asr.gmm.parallel import single_threaded_blas
 from cgs_asr.gmm.training import Schedule, TrainingData, TrainResult, run_em
 from cgs_asr.gmm.tree import (
@@ -64,7 +64,7 @@ def init_tri(mono: GmmHmm, feats: Mapping[str, np.ndarray], mono_alignments: Map
     for phone in topo.phones:
         for state in topo.topology_for_phone(phone):
             if state.forward_pdf_class != state.self_loop_pdf_class:
-                raise ValueError(f"phone {phone}: separate self-loop pdf classes are not supported")
+                raise GmmInputError(f"phone {phone}: separate self-loop pdf classes are not supported")
     utts = [u for u in feats if u in mono_alignments]
     events = np.concatenate([frame_events(mono.trans_model, mono_alignments[u], ci_phones) for u in utts])
     stats, frame_rows = accumulate_tree_stats(events, np.concatenate([feats[u] for u in utts]))
