@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Real recordings of spoken digits in the Free Spoken Digit Dataset layout
+# (<dir>/recordings/{digit}_{speaker}_{index}.wav, 8 kHz), decoded with a
+# one-digit grammar by (a) the models of the synthetic recipe ("synth-only")
+# and (b) a DNN trained on the given training speakers on top of the
+# synthetic one ("fsdd-trained": the synthetic DNN, fine-tuned on their
+# recordings aligned by the synthetic GMM).
+#
+#   recipes/fsdd/run.sh --fsdd-dir DIR --train-speakers "a b" --test-speakers "c" [--synth ../synth]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+stage=1
+stop_stage=100
+fsdd_dir=
+train_speakers=
+test_speakers=
+synth=../synth   # a finished recipes/synth (stages up to the dense DNN)
+nj=2
+opts="stage stop_stage fsdd_dir train_speakers test_speakers synth nj"
+. ../../local/parse_options.sh
+[ -n "$fsdd_dir" ] && [ -n "$train_speakers" ] && [ -n "$test_speakers" ] \
+  || { echo "$0: --fsdd-dir, --train-speakers and --test-speakers are required" >&2; exit 1; }
+
+bash ../../local/install.sh
+. ../../local/path.sh
+. ../../local/stages.sh
+stage_settings="fsdd=$(cd "$fsdd_dir" && pwd) train=$train_speakers test=$test_speakers synth=$synth"
+digits="zero one two three four five six seven eight nine"
+
+if begin_stage 1 "data dirs of the training and test speakers; fbank and MFCC features"; then
+  cgs-prepare-fsdd --speakers "$train_speakers" "$fsdd_dir" data/train
+  cgs-prepare-fsdd --speakers "$test_speakers" "$fsdd_dir" data/test
+  for split in train test; do
+    cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" "data/$split" "fbank/$split"
+    cgs-compute-cmvn-stats "data/$split" "fbank/$split"
+    cgs-combine-data-dirs "data/${split}_mfcc" "data/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "data/${split}_mfcc" "mfcc/$split"
+    cgs-compute-cmvn-stats "data/${split}_mfcc" "mfcc/$split"
+  done
+  end_stage 1
+fi
+
+if begin_stage 2 "one-digit grammar and its graph for the synthetic GMM's tree"; then
+  mkdir -p exp
+  cgs-make-grammar --kind list --words "$digits" "$synth/data/lang" exp/G_digits.fst
+  cgs-make-graph --grammar exp/G_digits.fst "$synth/data/lang" "$synth/exp/mono" exp/mono/graph_digits
+  cp "$synth"/exp/mono/final.{npz,json} exp/mono/
+  end_stage 2
+fi
+
+if begin_stage 3 "decode the test speakers with the synthetic models (synth-only)"; then
+  cgs-decode --nj "$nj" --acwt-from "$synth/exp/dnn/decode_dev" exp/mono/graph_digits data/test \
+    "$synth/exp/dnn" exp/synth-only/decode_test
+  end_stage 3
+fi
