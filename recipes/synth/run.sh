@@ -64,3 +64,25 @@ if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment o
   cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
   end_stage 6
 fi
+
+if begin_stage 7 "dense DNN on the monophone alignments (frame cross-entropy, newbob)"; then
+  cgs-train-dnn data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark \
+    "$(cat exp/mono/graph/num_pdfs)" exp/dnn
+  end_stage 7
+fi
+
+if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the best scale on test"; then
+  cgs-decode --nj "$nj" --acwt-sweep "0.05 0.067 0.083 0.1 0.125" exp/mono/graph data/asr/dev exp/dnn exp/dnn/decode_dev
+  cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/test exp/dnn exp/dnn/decode_test
+  end_stage 8
+fi
+
+# No marker: the summary is derived from the result files, so it is rebuilt on every run.
+if begin_stage 9 "summary: exp/summary.json and the table"; then
+  rows=()
+  for set in dev test; do
+    rows+=(--row asr gmm $set exp/mono/decode_$set/decode.json)
+    rows+=(--row asr dense-float $set exp/dnn/decode_$set/decode.json)
+  done
+  cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
+fi
