@@ -31,8 +31,8 @@ def main(argv):
     args = parser.parse_args(argv)
     schedule = dataclasses.replace(TRI_SCHEDULE, num_iters=args.num_iters, max_iter_inc=args.max_iter_inc,
                                    total_gauss=args.total_gauss, num_jobs=args.nj)
-    result = train_tri_dir(args.data_dir, args.lang_dir, args.ali_dir, args.exp_dir,
-                           TriConfig(schedule, num_leaves=args.num_leaves, min_gain=args.min_gain), map_oov=args.map_oov)
+    config = TriConfig(schedule, num_leaves=args.num_leaves, min_gain=args.min_gain)
+    result = train_tri_dir(args.data_dir, args.lang_dir, args.ali_dir, args.exp_dir, config, map_oov=args.map_oov)
     last = result.history[-1]
     print(f"{args.exp_dir}: {result.model.num_pdfs} pdfs, {result.model.num_gauss} Gaussians, "
           f"log-likelihood per frame {last.loglike_per_frame:.3f} on {len(result.alignments)} utterances")
