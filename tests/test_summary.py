@@ -34,3 +34,10 @@ def test_bad_result_file_is_one_error(tmp_path, capsys):
         summary_main([str(tmp_path / "s.json"), "--row", "asr", "gmm", "test", str(tmp_path / "missing.json")])
     assert "missing.json: cannot read results" in capsys.readouterr().err
     assert not (tmp_path / "s.json").exists()
+
+
+def test_isolated_words_accuracy(tmp_path):
+    (tmp_path / "decode.json").write_text(json.dumps({"wer": 4.0, "ser": 4.0}))
+    summary_main([str(tmp_path / "s.json"), "--isolated-words", "--row", "asr", "synth-only", "fsdd-test",
+                  str(tmp_path / "decode.json")])
+    assert json.loads((tmp_path / "s.json").read_text())[0]["accuracy"] == 96.0
