@@ -4,6 +4,10 @@ The transition model comes from the GMM dir the graph was built for (by
 default the graph dir's parent, as in Kaldi's exp/<gmm>/graph). With
 --acwt-sweep, every scale is tried and the best by WER kept (use it on dev);
 --acwt-from takes the scale that a previous decode dir kept (use it on test).
+A DNN runs in floating point (--kernel float) or on the bit-exact fixed-point
+engine emulator (--kernel fixed, for quantized models); for a DNN the decode
+dir also gets hw_report.json and hw_report.txt (memory, MACs, and for the
+fixed-point engine energy and power).
 """
 import argparse
 import json
@@ -12,9 +16,11 @@ from pathlib import Path
 from cgs_asr.bin.common import program
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.decode.datadir import decode_data_dir
-from cgs_asr.decode.models import loglikes_function
+from cgs_asr.decode.models import KERNELS, loglikes_function
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.gmm.model_io import load_model
+from cgs_asr.lang.files import atomic_write_text
+from cgs_asr.nnet.compression import hardware_report
 
 
 @program
@@ -28,6 +34,8 @@ def main(argv):
     parser.add_argument("--lattice-beam", type=float, default=6.0)
     parser.add_argument("--max-active", type=int, default=7000)
     parser.add_argument("--nj", type=int, default=1)
+    parser.add_argument("--kernel", choices=KERNELS, default="float",
+                        help="DNN arithmetic: float (torch) or fixed (the engine emulator)")
     parser.add_argument("--gmm-dir", type=Path, help="GMM dir with the transition model (default: graph dir's parent)")
     parser.add_argument("graph_dir", type=Path)
     parser.add_argument("data_dir", type=Path)
@@ -43,14 +51,19 @@ def main(argv):
         scales = [args.acwt]
     gmm = load_model(args.gmm_dir or args.graph_dir.parent)
     data = load_data_dir(args.data_dir)
-    loglikes, num_pdfs = loglikes_function(args.model_dir, data)
+    loglikes, num_pdfs, dnn = loglikes_function(args.model_dir, data, args.kernel)
     if num_pdfs != gmm.num_pdfs:
         raise ValueError(f"{args.model_dir}: {num_pdfs} pdfs, but the graph's GMM has {gmm.num_pdfs}")
     decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, beam=args.beam,
                                          lattice_beam=args.lattice_beam, max_active=args.max_active)
     settings = {"graph_dir": str(args.graph_dir), "model_dir": str(args.model_dir), "beam": args.beam,
-                "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj}
+                "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj,
+                "kernel": args.kernel}
     result = decode_data_dir(decoder, data, loglikes, args.decode_dir, scales, args.nj, settings=settings)
+    if dnn is not None:
+        report, table = hardware_report(dnn)
+        atomic_write_text(args.decode_dir / "hw_report.json", json.dumps(report, indent=1) + "\n")
+        atomic_write_text(args.decode_dir / "hw_report.txt", table + "\n")
     scores = f", %WER {result.wer:.2f}, %SER {result.ser:.2f}" if result.wer is not None else ""
     print(f"{args.decode_dir}: {result.utterances} utterances, acoustic scale {result.acoustic_scale:g}{scores}, "
           f"{result.seconds:.1f} s with {args.nj} jobs")

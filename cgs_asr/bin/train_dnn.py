@@ -1,17 +1,29 @@
 """Train a DNN acoustic model on pdf alignments (frame cross-entropy, newbob schedule).
 
-Writes <model-dir>/final.pt, config.json, prior.npy and train.log.
+Compression options: --cgs-keep drops blocks of every weight matrix (random
+selection fixed before training, the paper's method, or by block magnitude
+of --init-model's weights); --qat-bits fine-tunes with fake-quantized
+weights (activations 8 bits, calibrated on training frames; weight scales
+re-derived every epoch); --ptq-bits quantizes --init-model without training
+(the baseline). --init-model starts from a trained model dir (its network
+shape and compression are kept). Writes <model-dir>/final.pt, config.json
+(with the compression record), prior.npy and train.log.
 """
 import argparse
 import logging
 from pathlib import Path
 
 from cgs_asr.bin.common import program
+from cgs_asr.nnet.compression import (Compression, compression_of, load_acoustic_model, quantize_network,
+                                      weight_quant_config)
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
-from cgs_asr.nnet.train import OPTIMIZERS, TrainConfig, train
+from cgs_asr.nnet.train import OPTIMIZERS, EpochStats, TrainConfig, evaluate, train
+from cgs_asr.quant import update_weight_scales
+from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs, measure_sparsity
+from cgs_asr.sparsity.config import SELECTIONS
 
 log = logging.getLogger("train_dnn")
 
@@ -57,32 +69,82 @@ def main(argv):
     training.add_argument("--max-epochs", type=positive(int), default=defaults.max_epochs)
     training.add_argument("--seed", type=int, default=defaults.seed)
     training.add_argument("--num-threads", type=positive(int), default=defaults.num_threads)
+    training.add_argument("--init-model", type=Path, help="start from this model dir's network and weights")
+    cgs = parser.add_argument_group("coarse-grain sparsification")
+    cgs.add_argument("--cgs-keep", type=positive(float), help="fraction of blocks kept in every block-row")
+    cgs.add_argument("--cgs-block", type=positive(int), default=16, help="square block size")
+    cgs.add_argument("--cgs-selection", choices=SELECTIONS, default="random",
+                     help="random (fixed before training) or magnitude (of --init-model's weights)")
+    cgs.add_argument("--cgs-dense-layers", type=non_negative_int, nargs="*", default=[],
+                     help="Linear layers (0 = first) left dense")
+    quant = parser.add_argument_group("fixed point").add_mutually_exclusive_group()
+    quant.add_argument("--qat-bits", type=positive(int), help="quantization-aware training with weights of these bits")
+    quant.add_argument("--ptq-bits", type=positive(int), help="quantize --init-model's weights, no training")
     args = parser.parse_args(argv)
+    if (args.ptq_bits or args.cgs_selection == "magnitude") and not args.init_model:
+        parser.error("--ptq-bits and --cgs-selection magnitude need --init-model")
 
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads)
-    context = dict(left_context=args.context, right_context=args.context)
-    train_set = load_frame_set(args.train_data, args.train_ali, args.num_pdfs, **context, norm_vars=args.norm_vars)
-    dev_set = load_frame_set(args.dev_data, args.dev_ali, args.num_pdfs, **context, norm_vars=args.norm_vars,
-                             feat_dim=train_set.feat_dim)
-    model_config = ModelConfig.from_preset(args.preset, args.num_pdfs, feat_dim=train_set.feat_dim, **context,
-                                           hidden_layers=args.hidden_layers, hidden_dim=args.hidden_dim,
-                                           activation=args.activation, norm_vars=args.norm_vars)
+    if args.init_model:
+        init = load_acoustic_model(args.init_model)
+        model_config, network, compression = init.config, init.network, compression_of(init)
+        if model_config.num_pdfs != args.num_pdfs:
+            raise ValueError(f"{args.init_model}: {model_config.num_pdfs} pdfs, not {args.num_pdfs}")
+    context = dict(left_context=model_config.left_context, right_context=model_config.right_context,
+                   norm_vars=model_config.norm_vars) if args.init_model else \
+        dict(left_context=args.context, right_context=args.context, norm_vars=args.norm_vars)
+    train_set = load_frame_set(args.train_data, args.train_ali, args.num_pdfs, **context)
+    dev_set = load_frame_set(args.dev_data, args.dev_ali, args.num_pdfs, **context, feat_dim=train_set.feat_dim)
+    if not args.init_model:
+        model_config = ModelConfig.from_preset(args.preset, args.num_pdfs, feat_dim=train_set.feat_dim, **context,
+                                               hidden_layers=args.hidden_layers, hidden_dim=args.hidden_dim,
+                                               activation=args.activation)
+        network, compression = make_model(model_config, seed=config.seed), Compression()
     log.info("%d training frames (%d utterances, %d skipped), %d dev frames; model %s",
              len(train_set), len(train_set.utts), len(train_set.skipped), len(dev_set), model_config)
-    network = make_model(model_config, seed=config.seed)
-    history = train(network, train_set, dev_set, config, log_path=open_model_dir(args.model_dir) / "train.log")
+    if args.cgs_keep:
+        if compression.cgs is not None or compression.quant is not None:
+            raise ValueError(f"{args.init_model}: already sparsified or quantized; CGS starts from a float model")
+        block = BlockSparsity(args.cgs_block, args.cgs_block, keep=args.cgs_keep)
+        compression.cgs = CGSConfig(block, {i: None for i in args.cgs_dense_layers}, args.cgs_selection, args.seed)
+        apply_cgs(network, compression.cgs)
+    bits = args.qat_bits or args.ptq_bits
+    if bits:
+        if compression.quant is not None:
+            raise ValueError(f"{args.init_model}: already quantized")
+        compression.quant = weight_quant_config(bits)
+        network = quantize_network(network, compression.quant, train_set, seed=config.seed)
+    log_path = open_model_dir(args.model_dir) / "train.log"
+    if args.ptq_bits:
+        history = [_post_training(network, dev_set, args.ptq_bits, log_path)]
+    else:
+        history = train(network, train_set, dev_set, config, log_path=log_path,
+                        on_epoch_end=(lambda net, stats: update_weight_scales(net)) if args.qat_bits else None)
     best = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
     meta = {
-        "train": config.to_dict(),
+        "train": {**config.to_dict(), "init_model": str(args.init_model) if args.init_model else None,
+                  "method": "ptq" if args.ptq_bits else "qat" if args.qat_bits else "float"},
         "data": {"train": str(args.train_data), "train_ali": str(args.train_ali), "dev": str(args.dev_data),
                  "dev_ali": str(args.dev_ali), "train_frames": len(train_set), "dev_frames": len(dev_set),
                  "skipped_train": len(train_set.skipped), "skipped_dev": len(dev_set.skipped)},
         "result": {"best_epoch": best.epoch, "dev_frame_accuracy": best.dev_acc, "epochs": len(history) - 1},
+        **compression.to_meta(),
+        "sparsity": measure_sparsity(network),
     }
     save_model_dir(args.model_dir, network, model_config,
                    compute_priors(train_set.targets.numpy(), args.num_pdfs), meta)
     log.info("wrote %s (best epoch %d, dev frame accuracy %.2f%%)", args.model_dir, best.epoch, 100 * best.dev_acc)
+
+
+def _post_training(network, dev_set, bits: int, log_path: Path) -> EpochStats:
+    """Score the post-training-quantized network on dev and log it as epoch 0."""
+    dev_loss, dev_acc = evaluate(network, dev_set)
+    stats = EpochStats(0, 0.0, float("nan"), float("nan"), dev_loss, dev_acc, 0.0, 0.0, True)
+    line = f"post-training quantization to {bits}-bit weights: " + stats.line().split(": ", 1)[1]
+    log_path.write_text(line + "\n", encoding="utf-8")
+    log.info("%s", line)
+    return stats
 
 
 if __name__ == "__main__":
