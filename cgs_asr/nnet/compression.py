@@ -25,6 +25,7 @@ from torch import nn
 
 from cgs_asr.hw import Emulator, IntLayer, IntModel, engine_report, format_report, layer_memories, to_int_model
 from cgs_asr.nnet.dataset import FrameSet
+from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, load_model_dir
 from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat
 from cgs_asr.sparsity import BlockGrid, CGSConfig, apply_cgs, find_block_mask, linear_layers
@@ -91,8 +92,21 @@ def calibration_batches(frames: FrameSet, seed: int = 0) -> list[torch.Tensor]:
 
 
 def quantize_network(network: nn.Sequential, config: QuantConfig, frames: FrameSet, seed: int = 0) -> nn.Sequential:
-    """A calibrated fake-quantized copy of ``network`` (masks kept): the start of QAT, or PTQ as it is."""
-    return calibrate(prepare_qat(network, config), calibration_batches(frames, seed))
+    """Make ``network`` fake-quantized (masks kept) and calibrate it: the start of QAT, or PTQ as it is.
+
+    In place, returning it: torch's parametrize gives a deep copy of a
+    parametrized module the same class as the original, so parametrizing a
+    copy's bias would break the original; use ``copy_network`` to keep one.
+    """
+    return calibrate(prepare_qat(network, config, inplace=True), calibration_batches(frames, seed))
+
+
+def copy_network(network: nn.Sequential, config: ModelConfig, compression: Compression) -> nn.Sequential:
+    """An independent copy of a network with ``compression``: rebuilt and loaded, not deep-copied."""
+    copied = make_model(config)
+    prepare_network(copied, compression.to_meta())
+    copied.load_state_dict(network.state_dict())
+    return copied
 
 
 class EmulatedNetwork(nn.Module):
