@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cgs_asr.bin import align_gmm, decode_gmm, make_graph, train_mono
+from cgs_asr.bin import align_gmm, decode, make_graph, train_mono
 from cgs_asr.data.ark import ArkWriter, kaldi_io
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir, subset_data_dir, write_data_dir
 from cgs_asr.features.cmvn import compute_cmvn_stats
@@ -27,7 +27,6 @@ from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MONO_SCHEDULE, MonoConfig
 from cgs_asr.gmm.steps import (
     align_data_dir,
-    decode_data_dir,
     make_graph_dir,
     read_alignments,
     select_utterances,
@@ -255,13 +254,19 @@ def test_scorer_matches_kaldis_gmm_loglikelihood(trained):
 
 # ---------------------------------------------------------------- decoding and programs
 
+def _decode(graph_dir, data_dir, exp, decode_dir, num_jobs=1) -> dict:
+    """Decode with the shared decoding program; return its decode.json."""
+    decode.main(["--nj", str(num_jobs), "--gmm-dir", str(exp), str(graph_dir), str(data_dir), str(exp),
+                 str(decode_dir)])
+    return json.loads((decode_dir / "decode.json").read_text())
+
+
 def test_decoding_the_toy_test_set_gives_the_right_words(toy, trained, tmp_path):
     exp, result = trained
     write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), toy.lang.dir / "G.fst")
     make_graph_dir(toy.lang.dir, exp, tmp_path / "graph")
-    summary = decode_data_dir(tmp_path / "graph", toy.test, result.model, tmp_path / "decode", num_jobs=2,
-                              progress=False)
-    assert summary.wer == 0.0 and summary.utterances == 12 and not summary.failed
+    summary = _decode(tmp_path / "graph", toy.test, exp, tmp_path / "decode", num_jobs=2)
+    assert summary["wer"] == 0.0 and summary["utterances"] == 12 and not summary["failed"]
     assert read_text(tmp_path / "decode" / "text") == {u: t.split() for u, t in load_data_dir(toy.test).text.items()}
     assert (tmp_path / "decode" / "wer").read_text().startswith("%WER 0.00 [ 0 /")
 
@@ -271,7 +276,8 @@ def test_programs_align_and_decode(toy, trained, tmp_path, capsys):
     write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), tmp_path / "G.fst")
     make_graph.main(["--grammar", str(tmp_path / "G.fst"), str(toy.lang.dir), str(exp), str(tmp_path / "graph")])
     align_gmm.main([str(toy.test), str(toy.lang.dir), str(exp), str(tmp_path / "ali")])
-    decode_gmm.main(["--beam", "10", str(tmp_path / "graph"), str(toy.test), str(exp), str(tmp_path / "decode")])
+    decode.main(["--beam", "10", "--gmm-dir", str(exp), str(tmp_path / "graph"), str(toy.test), str(exp),
+                 str(tmp_path / "decode")])
     out = capsys.readouterr().out
     assert "aligned 12 of 12 utterances" in out and "%WER 0.00" in out
     assert len(dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.pdf.ark")))) == 12
@@ -392,5 +398,5 @@ def test_triphone_alignments_and_decoding(toy, tri, tmp_path):
         assert _collapse(list(tid2phone[ali]), sil) == _collapse(list(toy.truth[utt]), sil), utt
     write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), tmp_path / "G.fst")
     make_graph_dir(toy.lang.dir, exp, tmp_path / "graph", grammar=tmp_path / "G.fst")
-    summary = decode_data_dir(tmp_path / "graph", toy.test, result.model, tmp_path / "decode", progress=False)
-    assert summary.wer == 0.0 and summary.utterances == 12
+    summary = _decode(tmp_path / "graph", toy.test, exp, tmp_path / "decode")
+    assert summary["wer"] == 0.0 and summary["utterances"] == 12

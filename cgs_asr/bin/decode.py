@@ -27,12 +27,12 @@ from cgs_asr.nnet.compression import hardware_report
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     scale = parser.add_mutually_exclusive_group()
-    scale.add_argument("--acwt", type=float, default=0.1, help="acoustic scale (1 / LM weight)")
+    scale.add_argument("--acwt", type=float, default=1 / 12, help="acoustic scale (1 / LM weight)")
     scale.add_argument("--acwt-sweep", help="space-separated acoustic scales to try, e.g. '0.05 0.08 0.1 0.12'")
     scale.add_argument("--acwt-from", type=Path, help="a decode dir whose kept acoustic scale to use")
-    parser.add_argument("--beam", type=float, default=13.0)
+    parser.add_argument("--beam", type=float, default=11.0)
     parser.add_argument("--lattice-beam", type=float, default=6.0)
-    parser.add_argument("--max-active", type=int, default=7000)
+    parser.add_argument("--max-active", type=int, default=3000)
     parser.add_argument("--nj", type=int, default=1)
     parser.add_argument("--kernel", choices=KERNELS, default="float",
                         help="DNN arithmetic: float (torch) or fixed (the engine emulator)")

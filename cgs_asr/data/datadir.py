@@ -9,7 +9,6 @@ utterance or by speaker are carried along by subset, split and combine.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 

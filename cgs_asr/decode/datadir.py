@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from cgs_asr.data.datadir import DataDir
 from cgs_asr.decode.wfst import WfstDecoder
-from cgs_asr.gmm.parallel import fork_map, single_threaded_blas, split_evenly
+from cgs_asr.parallel import fork_map, single_threaded_blas, split_evenly
 from cgs_asr.lang.files import atomic_write_text
 from cgs_asr.score.wer import compute_errors, format_summary, per_utt_details
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from cgs_asr.gmm.align import equal_alignment
 from cgs_asr.gmm.model import GmmHmm
-from cgs_asr.gmm.parallel import single_threaded_blas
+from cgs_asr.parallel import single_threaded_blas
 from cgs_asr.gmm.stats import accumulate, update
 from cgs_asr.gmm.training import Iteration, Schedule, TrainingData, TrainResult, run_em
 from cgs_asr.kaldi import kaldifst

@@ -1,5 +1,5 @@
-"""The GMM stage over files, as Kaldi's steps/train_mono.sh, steps/align_si.sh, utils/mkgraph.sh
-and steps/decode.sh: read data, lang, model and graph dirs, run the library, write the results.
+"""The GMM stage over files, as Kaldi's steps/train_mono.sh, steps/align_si.sh and utils/mkgraph.sh:
+read data, lang, model and graph dirs, run the library, write the results.
 
 Files written:
 
@@ -14,9 +14,8 @@ Files written:
   utterances); a copy of the model, ``<ali>/final.{npz,json}``, so the
   alignment and the model it indexes stay together
 - ``make_graph_dir``: HCLG and its companions (see :mod:`cgs_asr.lang.hclg`)
-- ``decode_data_dir``: ``<decode>/text`` (hypotheses), ``<decode>/decode.json``;
-  when the data dir has a ``text``, also ``<decode>/wer`` (Kaldi's %WER/%SER
-  lines) and ``<decode>/per_utt``
+
+Decoding with a GMM goes through the shared :mod:`cgs_asr.decode.datadir`.
 
 Utterances are split into ``num_jobs`` contiguous parts that run in forked
 processes; results are gathered in the parent and written in utterance order.
@@ -36,21 +35,18 @@ from tqdm import tqdm
 
 from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
-from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.gmm.align import Aligner, AlignOptions
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec
 from cgs_asr.gmm.graphs import GraphCompiler, transcripts_to_word_ids
-from cgs_asr.gmm.loglikes import GmmScorer
-from cgs_asr.gmm.model import GmmHmm, GmmInputError, init_mono
+from cgs_asr.gmm.model import GmmHmm, init_mono
 from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MonoConfig, train_mono
-from cgs_asr.gmm.parallel import fork_map, single_threaded_blas, split_evenly
 from cgs_asr.gmm.training import TrainResult
 from cgs_asr.gmm.tri import TriConfig, init_tri, train_tri
-from cgs_asr.lang.files import atomic_write_text, read_fst, read_int_list
+from cgs_asr.lang.files import atomic_write_text, read_fst
 from cgs_asr.lang.hclg import make_hclg, write_graph_dir
 from cgs_asr.lang.prepare import Lang
-from cgs_asr.score.wer import compute_errors, format_summary, per_utt_details
+from cgs_asr.parallel import fork_map, single_threaded_blas, split_evenly
 
 log = logging.getLogger(__name__)
 
@@ -239,68 +235,3 @@ def make_graph_dir(lang_dir: str | Path, model_dir: str | Path, graph_dir: str |
     g = read_fst(grammar if grammar is not None else lang.dir / "G.fst")
     graph = make_hclg(lang, g, model.trans_model, model.tree)
     write_graph_dir(graph_dir, graph, lang, model.trans_model)
-
-
-@dataclass(frozen=True)
-class DecodeSummary:
-    utterances: int
-    failed: list[str]   # no hypothesis at all (empty text line)
-    frames: int
-    seconds: float
-    wer: float | None   # when the data dir has a reference text
-    ser: float | None
-
-
-def decode_data_dir(graph_dir: str | Path, data: DataDir | str | Path, model: GmmHmm, decode_dir: str | Path,
-                    acoustic_scale: float = 1 / 12, beam: float = 11.0, max_active: int = 3000,
-                    lattice_beam: float = 6.0, num_jobs: int = 1, progress: bool = True) -> DecodeSummary:
-    """Decode a data dir with the GMM through HCLG; write hypotheses and, given references, the scores.
-
-    The acoustic scale is Kaldi decode.sh's 1/12 (0.08 was best for mono and
-    triphone GMMs of the synthetic corpus among 0.05-0.12). The beams are
-    narrower than decode.sh's (13, 7000 active): on a monophone model they
-    decoded 2.5x faster at the same WER (40 test utterances, 1700-word
-    trigram graph).
-    """
-    start = time.perf_counter()
-    graph_dir, decode_dir = Path(graph_dir), Path(decode_dir)
-    data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
-    (graph_pdfs,) = read_int_list(graph_dir / "num_pdfs")
-    if graph_pdfs != model.num_pdfs:
-        raise GmmInputError(f"{graph_dir}: graph built for a model with {graph_pdfs} pdfs, "
-                         f"this model has {model.num_pdfs}")
-    decoder = WfstDecoder.from_graph_dir(graph_dir, model.trans_model, beam=beam, max_active=max_active,
-                                         lattice_beam=lattice_beam, acoustic_scale=acoustic_scale)
-    reader = FeatureReader(data, model.feature_spec)
-    reader.check_dim(model.dim)
-    score = GmmScorer(model.am)
-
-    def decode_part(part):
-        position, utts = part
-        out = []
-        for utt in tqdm(utts, desc=f"decode {position + 1}", position=position, leave=False,
-                        disable=None if progress else True):
-            feats = reader.read(utt)
-            hyp = decoder.decode(score(feats), utt)
-            out.append((utt, hyp.words, hyp.ok, len(feats)))
-        return out
-
-    with single_threaded_blas():
-        parts = fork_map(decode_part, list(enumerate(split_evenly(data.utts, num_jobs))))
-    results = [r for part in parts for r in part]
-    hyps = {utt: words for utt, words, _, _ in results}
-    decode_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(decode_dir / "text", "".join(" ".join([utt, *words]) + "\n" for utt, words in hyps.items()))
-    wer = ser = None
-    if "text" in data.tables:
-        errors = compute_errors({u: t.split() for u, t in data.text.items()}, hyps)
-        atomic_write_text(decode_dir / "wer", format_summary(errors))
-        atomic_write_text(decode_dir / "per_utt", per_utt_details(errors))
-        wer, ser = errors.wer, errors.ser
-    summary = DecodeSummary(len(results), [utt for utt, _, ok, _ in results if not ok],
-                            sum(n for *_, n in results), time.perf_counter() - start, wer, ser)
-    _write_json(decode_dir / "decode.json", {
-        "graph_dir": str(graph_dir), "data_dir": str(data.path), "acoustic_scale": acoustic_scale,
-        "beam": beam, "max_active": max_active, "lattice_beam": lattice_beam, **asdict(summary),
-        "real_time_factor": summary.seconds / max(summary.frames * 0.01, 1e-9)})
-    return summary

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from cgs_asr.gmm.align import Aligner, AlignOptions
 from cgs_asr.gmm.model import GmmHmm
-from cgs_asr.gmm.parallel import fork_map, split_evenly
+from cgs_asr.parallel import fork_map, split_evenly
 from cgs_asr.gmm.stats import accumulate, mix_up, update
 from cgs_asr.kaldi import kaldifst
 

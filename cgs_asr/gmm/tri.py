@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cgs_asr.gmm.model import GmmHmm, GmmInputError, single_gaussian
-from cgs_asr.gmm.parallel import single_threaded_blas
+from cgs_asr.parallel import single_threaded_blas
 from cgs_asr.gmm.training import Schedule, TrainingData, TrainResult, run_em
 from cgs_asr.gmm.tree import (
     VAR_FLOOR,

@@ -11,7 +11,7 @@ stop_stage=100
 preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large: 20+ h
 seed=1
 nj=2
-mono_utts=3000   # the monophone system trains on this many of the shortest utterances, as Kaldi does
+mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 opts="stage stop_stage preset seed nj mono_utts"
 . ../../local/parse_options.sh
 
@@ -59,7 +59,7 @@ fi
 if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment of dev"; then
   cgs-make-graph data/lang exp/mono exp/mono/graph
   for split in dev test; do
-    cgs-decode-gmm --nj "$nj" exp/mono/graph "data/asr/${split}_mfcc" exp/mono "exp/mono/decode_$split"
+    cgs-decode --nj "$nj" exp/mono/graph "data/asr/${split}_mfcc" exp/mono "exp/mono/decode_$split"
   done
   cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
   end_stage 6
