@@ -74,6 +74,8 @@ def main(argv):
     parser.add_argument("--graph-dir", type=Path, help="decode dev through this graph for %%WER")
     parser.add_argument("--gmm-dir", type=Path, help="transition model (default: graph dir's parent)")
     parser.add_argument("--acwt", type=float, default=0.1)
+    parser.add_argument("--beam", type=float, default=10.0, help="narrower than cgs-decode's: many decodes")
+    parser.add_argument("--max-active", type=int, default=2000)
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -92,12 +94,14 @@ def main(argv):
     wer = None
     if args.graph_dir:
         gmm = load_model(args.gmm_dir or args.graph_dir.parent)
-        wer = wer_scorer(WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model), load_data_dir(dev_dir),
-                         args.acwt, args.out_dir / "decode")
+        decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, beam=args.beam,
+                                             max_active=args.max_active)
+        wer = wer_scorer(decoder, load_data_dir(dev_dir), args.acwt, args.out_dir / "decode")
     metric = "wer" if wer else "dev_frame_error"
     settings = {"grid": asdict(grid), "training": asdict(training), "train_frames": len(train_set),
                 "dev_frames": len(dev_set), "model": config.to_dict(), "metric": metric,
-                "graph_dir": str(args.graph_dir) if args.graph_dir else None, "acoustic_scale": args.acwt}
+                "graph_dir": str(args.graph_dir) if args.graph_dir else None, "acoustic_scale": args.acwt,
+                "beam": args.beam, "max_active": args.max_active}
     log.info("%d float runs x %d widths on %d training frames, scored by %s", len(grid.float_runs()),
              len(grid.bits), len(train_set), metric)
     points = []
