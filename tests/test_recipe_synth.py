@@ -1,4 +1,5 @@
 """Smoke test of recipes/synth/run.sh on the tiny preset: stages run, skip when done, rerun after a crash."""
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -62,3 +63,15 @@ def test_stages_run_skip_and_recover(recipe):
 def test_bad_option_is_refused(recipe):
     result = run(recipe, "--no-such-thing", "1")
     assert result.returncode == 1 and "unknown option --no-such-thing" in result.stderr
+
+
+def test_all_stages_end_to_end(recipe):
+    """Every stage on the tiny preset (after the stages above), down to exp/summary.json."""
+    result = run(recipe, "--stage", "3", "--acwt-sweep", "0.1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((recipe / "exp" / "summary.json").read_text())
+    systems = {(r["task"], r["system"], r["test_set"]) for r in rows}
+    for system in ("gmm", "dense-float"):
+        assert {("asr", system, "dev"), ("asr", system, "test")} <= systems
+    assert all(0 <= r["wer"] and 0 <= r["ser"] <= 100 for r in rows)
+    assert "dense-float" in (recipe / "exp" / "summary.txt").read_text()

@@ -12,7 +12,8 @@ preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large:
 seed=1
 nj=2
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
-opts="stage stop_stage preset seed nj mono_utts"
+acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
+opts="stage stop_stage preset seed nj mono_utts acwt_sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -72,7 +73,7 @@ if begin_stage 7 "dense DNN on the monophone alignments (frame cross-entropy, ne
 fi
 
 if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the best scale on test"; then
-  cgs-decode --nj "$nj" --acwt-sweep "0.05 0.067 0.083 0.1 0.125" exp/mono/graph data/asr/dev exp/dnn exp/dnn/decode_dev
+  cgs-decode --nj "$nj" --acwt-sweep "$acwt_sweep" exp/mono/graph data/asr/dev exp/dnn exp/dnn/decode_dev
   cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/test exp/dnn exp/dnn/decode_test
   end_stage 8
 fi
