@@ -3,7 +3,8 @@
 Every (sparsity, block size) pair gets one short float training run from the
 same seed (0 % sparsity is the dense network, the same for every block size,
 so it runs once).  Each float model is then quantized to every weight width
-with a short QAT fine-tune (``qat_epochs=0``: post-training quantization).
+with a short QAT fine-tune (``qat_epochs=0``: post-training quantization);
+the float point gets the same fine-tuning without quantization.
 Every point is scored on dev by frame error and, with a ``wer_scorer``, by
 WER; its weight memory (weights, block indices, biases, as stored) comes
 from the hardware report (``cgs_asr.nnet.compression.hardware_report``), so
@@ -99,8 +100,8 @@ def run_sweep(model_config: ModelConfig, prior: np.ndarray, train_set: FrameSet,
         for bits in grid.bits:
             start = time.perf_counter()
             quant = None if bits is FLOAT else weight_quant_config(bits)
-            model = network if quant is None else _quantized(
-                copy_network(network, model_config, Compression(cgs)), quant, train_set, dev_set, training)
+            model = _fine_tuned(copy_network(network, model_config, Compression(cgs)), quant, train_set, dev_set,
+                                training)
             acoustic = AcousticModel(model, model_config, prior, Compression(cgs, quant).to_meta())
             report, _ = hardware_report(acoustic)
             _, accuracy = evaluate(model, dev_set)
@@ -124,12 +125,16 @@ def _train_config(training: SweepTraining, epochs: int, lr: float) -> TrainConfi
                        num_threads=training.num_threads)
 
 
-def _quantized(network, quant, train_set: FrameSet, dev_set: FrameSet, training: SweepTraining):
-    """``network`` (a copy) quantized in place and fine-tuned."""
-    model = quantize_network(network, quant, train_set, seed=training.seed)
+def _fine_tuned(network, quant, train_set: FrameSet, dev_set: FrameSet, training: SweepTraining):
+    """``network`` (a copy) quantized in place (unless ``quant`` is None) and fine-tuned.
+
+    Float points get the same fine-tuning epochs as quantized ones, so every
+    point has the same training budget and differs only in its format.
+    """
+    model = network if quant is None else quantize_network(network, quant, train_set, seed=training.seed)
     if training.qat_epochs:
         train(model, train_set, dev_set, _train_config(training, training.qat_epochs, training.qat_lr),
-              progress=False, on_epoch_end=lambda net, stats: update_weight_scales(net))
+              progress=False, on_epoch_end=None if quant is None else lambda net, stats: update_weight_scales(net))
     return model.eval()
 
 
