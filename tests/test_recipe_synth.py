@@ -71,7 +71,11 @@ def test_all_stages_end_to_end(recipe):
     assert result.returncode == 0, result.stderr[-3000:]
     rows = json.loads((recipe / "exp" / "summary.json").read_text())
     systems = {(r["task"], r["system"], r["test_set"]) for r in rows}
-    for system in ("gmm", "dense-float"):
-        assert {("asr", system, "dev"), ("asr", system, "test")} <= systems
+    for system in ("gmm", "dense-float", "dense-q6", "cgs75-float", "cgs75-q6"):
+        assert {("asr", system, "dev"), ("asr", system, "test")} <= systems, system
     assert all(0 <= r["wer"] and 0 <= r["ser"] <= 100 for r in rows)
-    assert "dense-float" in (recipe / "exp" / "summary.txt").read_text()
+    by_system = {r["system"]: r for r in rows if r["test_set"] == "test"}
+    # The engine emulator's report: CGS keeps a quarter of the blocks at 6 bits.
+    assert by_system["cgs75-q6"]["weight_memory_bits"] < by_system["dense-q6"]["weight_memory_bits"] / 2
+    assert by_system["cgs75-q6"]["compression_vs_dense64"] > 90
+    assert "cgs75-q6" in (recipe / "exp" / "summary.txt").read_text()

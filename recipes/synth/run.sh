@@ -66,9 +66,14 @@ if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment o
   end_stage 6
 fi
 
+train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the monophone alignments of train and dev
+  local out=$1; shift
+  cgs-train-dnn "$@" data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark \
+    "$(cat exp/mono/graph/num_pdfs)" "$out"
+}
+
 if begin_stage 7 "dense DNN on the monophone alignments (frame cross-entropy, newbob)"; then
-  cgs-train-dnn data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark \
-    "$(cat exp/mono/graph/num_pdfs)" exp/dnn
+  train_dnn exp/dnn
   end_stage 7
 fi
 
@@ -78,12 +83,39 @@ if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the be
   end_stage 8
 fi
 
+if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row"; then
+  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16
+  end_stage 9
+fi
+
+if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense and the CGS DNNs"; then
+  for src in dnn dnn_cgs75; do
+    train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002
+  done
+  end_stage 10
+fi
+
+if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator (the dense DNN's acoustic scale)"; then
+  for set in dev test; do
+    cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
+    for model in dnn_q6 dnn_cgs75_q6; do
+      cgs-decode --nj "$nj" --kernel fixed --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/$set \
+        exp/$model exp/$model/decode_$set
+    done
+  done
+  end_stage 11
+fi
+
 # No marker: the summary is derived from the result files, so it is rebuilt on every run.
-if begin_stage 9 "summary: exp/summary.json and the table"; then
+if begin_stage 12 "summary: exp/summary.json and the table"; then
   rows=()
   for set in dev test; do
     rows+=(--row asr gmm $set exp/mono/decode_$set/decode.json)
-    rows+=(--row asr dense-float $set exp/dnn/decode_$set/decode.json)
+    for system in dense-float:dnn dense-q6:dnn_q6 cgs75-float:dnn_cgs75 cgs75-q6:dnn_cgs75_q6; do
+      dir=exp/${system#*:}/decode_$set
+      [ -f $dir/decode.json ] || continue
+      rows+=(--row asr ${system%%:*} $set $dir/decode.json $(ls $dir/hw_report.json 2>/dev/null))
+    done
   done
   cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
 fi
