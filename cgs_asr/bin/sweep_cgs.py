@@ -9,8 +9,9 @@ is given (decoding the --dev-utts subset at one acoustic scale, the float
 Writes <out-dir>/sweep.json (settings, points, Pareto front, time) after
 every point and <out-dir>/sweep.png at the end. Time (sweep.json's
 "seconds"): the full grid (10 float runs, 50 points) with --train-utts 200
-(47 k frames), 2 + 1 epochs, scored by frame error, about 20 s a point on a
-shared 2-core machine, 17 minutes in all; WER decoding adds its own time.
+(47 k frames), 2 + 1 epochs, one thread, scored by frame error: 1450 s (about
+30 s a point) on a 2-core machine shared with other jobs; WER decoding adds
+its own time (a weak model makes the search slow: use --dev-utts small).
 """
 import argparse
 import json
