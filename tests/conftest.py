@@ -39,3 +39,33 @@ def write_tone_data_dir(path: Path, utts: dict[str, tuple[str, str]], sample_rat
         data.tables["utt2spk"][utt] = spk
     write_data_dir(data, path)
     return data
+
+
+@pytest.fixture(scope="session")
+def digit_loop_graph(tmp_path_factory):
+    """A monophone HCLG over a loop of the words zero, one, two, and ``loglikes(words)``: a
+    frames x pdfs matrix that is 0 on the pdfs of the words' pronunciations (2 frames per
+    HMM state) and -15 elsewhere, so decoding it must give back ``words``."""
+    from cgs_asr.kaldi import khg
+    from cgs_asr.lang.grammar import word_loop_grammar
+    from cgs_asr.lang.hclg import make_hclg
+    from cgs_asr.lang.lexicon import make_lexicon
+    from cgs_asr.lang.prepare import prepare_lang
+
+    words = ["zero", "one", "two"]
+    lexicon = make_lexicon(words, unk_word=None)
+    lang = prepare_lang(lexicon, tmp_path_factory.mktemp("lang"))
+    topo = lang.topology()
+    ctx_dep = khg.monophone_context_dependency(topo.phones, topo.get_phone_to_num_pdf_classes())
+    trans_model = khg.TransitionModel(ctx_dep, topo)
+    graph = make_hclg(lang, word_loop_grammar([lang.words[w] for w in words]), trans_model, ctx_dep)
+    pdf = {tuple(t.__getstate__()[:2]): t.__getstate__()[2] for t in trans_model.tuples}
+
+    def loglikes(spoken):
+        path = [pdf[lang.phones[p], s] for w in spoken for p in lexicon.prons[w][0]
+                for s in range(3) for _ in range(2)]
+        mat = np.full((len(path), trans_model.num_pdfs), -15.0, dtype=np.float32)
+        mat[np.arange(len(path)), path] = 0.0
+        return mat
+
+    return lang, trans_model, graph, loglikes

@@ -1,42 +1,20 @@
 """Decoding a data dir: hypotheses and scores written, acoustic-scale sweep keeps the best, jobs agree."""
 import json
 
-import numpy as np
 import pytest
 
 from cgs_asr.data.datadir import DataDir
 from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.wfst import WfstDecoder
-from cgs_asr.kaldi import khg
-from cgs_asr.lang.grammar import word_loop_grammar
-from cgs_asr.lang.hclg import make_hclg
-from cgs_asr.lang.lexicon import make_lexicon
-from cgs_asr.lang.prepare import prepare_lang
 
-WORDS = ["zero", "one", "two"]
 SPOKEN = {"s-1": ["two", "zero"], "s-2": ["one"], "s-3": ["zero", "zero", "one"], "s-4": ["two"]}
 REFS = {**SPOKEN, "s-4": ["one"]}  # s-4's reference differs from what its frames say: one substitution
 
 
 @pytest.fixture(scope="module")
-def decoder_and_loglikes(tmp_path_factory):
-    lexicon = make_lexicon(WORDS, unk_word=None)
-    lang = prepare_lang(lexicon, tmp_path_factory.mktemp("lang"))
-    topo = lang.topology()
-    ctx_dep = khg.monophone_context_dependency(topo.phones, topo.get_phone_to_num_pdf_classes())
-    trans_model = khg.TransitionModel(ctx_dep, topo)
-    graph = make_hclg(lang, word_loop_grammar([lang.words[w] for w in WORDS]), trans_model, ctx_dep)
-    pdf = {tuple(t.__getstate__()[:2]): t.__getstate__()[2] for t in trans_model.tuples}
-
-    def loglikes(utt):
-        path = [pdf[lang.phones[p], s] for w in SPOKEN[utt] for p in lexicon.prons[w][0]
-                for s in range(3) for _ in range(2)]
-        mat = np.full((len(path), trans_model.num_pdfs), -15.0, dtype=np.float32)
-        mat[np.arange(len(path)), path] = 0.0
-        return mat
-
-    decoder = WfstDecoder(graph.hclg, trans_model, lang.words)
-    return decoder, loglikes
+def decoder_and_loglikes(digit_loop_graph):
+    lang, trans_model, graph, loglikes = digit_loop_graph
+    return WfstDecoder(graph.hclg, trans_model, lang.words), lambda utt: loglikes(SPOKEN[utt])
 
 
 def _data(tmp_path):

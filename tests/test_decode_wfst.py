@@ -3,34 +3,11 @@ import numpy as np
 import pytest
 
 from cgs_asr.decode.wfst import WfstDecoder
-from cgs_asr.kaldi import khg
-from cgs_asr.lang.grammar import word_loop_grammar
-from cgs_asr.lang.hclg import make_hclg, write_graph_dir
-from cgs_asr.lang.lexicon import make_lexicon
-from cgs_asr.lang.prepare import prepare_lang
-
-WORDS = ["zero", "one", "two"]
-
+from cgs_asr.lang.hclg import write_graph_dir
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    lexicon = make_lexicon(WORDS, unk_word=None)
-    lang = prepare_lang(lexicon, tmp_path_factory.mktemp("lang"))
-    topo = lang.topology()
-    ctx_dep = khg.monophone_context_dependency(topo.phones, topo.get_phone_to_num_pdf_classes())
-    trans_model = khg.TransitionModel(ctx_dep, topo)
-    graph = make_hclg(lang, word_loop_grammar([lang.words[w] for w in WORDS]), trans_model, ctx_dep)
-    pdf = {tuple(t.__getstate__()[:2]): t.__getstate__()[2] for t in trans_model.tuples}
-
-    def loglikes(words):
-        """0 on the pdfs of the words' first pronunciations (2 frames per state), -15 elsewhere."""
-        path = [pdf[lang.phones[p], s] for w in words for p in lexicon.prons[w][0]
-                for s in range(3) for _ in range(2)]
-        mat = np.full((len(path), trans_model.num_pdfs), -15.0, dtype=np.float32)
-        mat[np.arange(len(path)), path] = 0.0
-        return mat
-
-    return lang, trans_model, graph, loglikes
+def setup(digit_loop_graph):
+    return digit_loop_graph
 
 
 def test_one_decoder_serves_many_utterances(setup):
