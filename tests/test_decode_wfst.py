@@ -5,6 +5,7 @@ import pytest
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.lang.hclg import write_graph_dir
 
+
 @pytest.fixture(scope="module")
 def setup(digit_loop_graph):
     return digit_loop_graph
