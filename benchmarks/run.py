@@ -89,7 +89,7 @@ def _recipe_decode_set(graph_dir: Path, model_dir: Path, data_dir: Path, utts: i
 
     decoder = WfstDecoder.from_graph_dir(graph_dir, load_model(graph_dir.parent).trans_model)
     model = load_acoustic_model(model_dir)
-    feats = [f for _, f in zip(range(utts), normalized_utterances(data_dir, model.config.norm_vars))]
+    feats = [f for _, (_, f) in zip(range(utts), normalized_utterances(data_dir, model.config.norm_vars))]
     return decoder, model, feats
 
 
