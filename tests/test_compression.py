@@ -9,6 +9,7 @@ from cgs_asr.bin import export_hw, train_dnn
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.models import loglikes_function
+from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.features.splice import splice_feats
 from cgs_asr.hw import Emulator, read_memory_images, reference_run, to_int_model
 from cgs_asr.nnet.compression import (Compression, EmulatedNetwork, emulated_model, hardware_report,
@@ -17,7 +18,6 @@ from cgs_asr.nnet.dataset import load_frame_set, normalized_utterances
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import save_model_dir
 from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs, find_block_mask, linear_layers
-from test_decode_datadir import decoder_and_loglikes  # noqa: F401 (a fixture: toy graph and decoder)
 from test_nnet import FEAT_DIM, NUM_PDFS, write_separable_data
 
 COMMON = ["--hidden-layers", "2", "--hidden-dim", "32", "--context", "2", "--batch-size", "64",
@@ -115,8 +115,9 @@ def test_hardware_reports_of_float_and_fixed_models(cgs_dir, qat_dir):
     assert hardware_report(dense_model)[0]["compression_vs_dense64"] == 50.0
 
 
-def test_fixed_kernel_decodes_like_the_float_kernel(decoder_and_loglikes, corpus, tmp_path):  # noqa: F811
-    decoder, _ = decoder_and_loglikes
+def test_fixed_kernel_decodes_like_the_float_kernel(digit_loop_graph, corpus, tmp_path):
+    lang, trans_model, graph, _ = digit_loop_graph
+    decoder = WfstDecoder(graph.hclg, trans_model, lang.words)
     train_dir, dev_dir = corpus
     config = ModelConfig(num_pdfs=decoder.num_pdfs, feat_dim=FEAT_DIM, left_context=2, right_context=2,
                          hidden_layers=2, hidden_dim=32)
