@@ -10,7 +10,7 @@ import torch
 
 from cgs_asr.bin.common import program
 from cgs_asr.nnet.loglikes import write_log_likelihoods
-from cgs_asr.nnet.modeldir import load_model_dir
+from cgs_asr.nnet.compression import load_acoustic_model
 
 
 @program
@@ -22,7 +22,7 @@ def main(argv):
     parser.add_argument("--num-threads", type=int, default=2)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.num_threads)
-    count = write_log_likelihoods(load_model_dir(args.model_dir), args.data_dir, args.out_ark)
+    count = write_log_likelihoods(load_acoustic_model(args.model_dir), args.data_dir, args.out_ark)
     logging.getLogger("compute_loglikes").info("wrote %d utterances to %s", count, args.out_ark)
 
 

@@ -13,7 +13,8 @@ seed=1
 nj=2
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
-opts="stage stop_stage preset seed nj mono_utts acwt_sweep"
+sweep=false      # true: also run stage 13, the sparsity x bits x block-size sweep (about 25 min)
+opts="stage stop_stage preset seed nj mono_utts acwt_sweep sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -118,4 +119,11 @@ if begin_stage 12 "summary: exp/summary.json and the table"; then
     done
   done
   cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
+fi
+
+if [ "$sweep" = true ] && begin_stage 13 "sweep: sparsity x weight bits x block size, dev frame error against weight memory"; then
+  cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 \
+    data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark "$(cat exp/mono/graph/num_pdfs)" \
+    exp/sweep_cgs
+  end_stage 13
 fi
