@@ -8,10 +8,10 @@ utterance or by speaker are carried along by subset, split and combine.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cgs_asr.atomic import atomic_write_text
 from cgs_asr.data.audio import read_audio_info
 
 # Tables keyed by utterance id / by speaker id that travel with the utterances.
@@ -92,11 +92,7 @@ def read_table(path: Path, problems: list[str] | None = None,
 
 def write_table(path: Path, table: dict[str, str]) -> None:
     """Write ``id value`` lines sorted in the C locale, atomically."""
-    tmp = Path(f"{path}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for key in sorted(table, key=str.encode):
-            f.write(f"{key} {table[key]}\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, "".join(f"{key} {table[key]}\n" for key in sorted(table, key=str.encode)))
 
 
 def validate_data_dir(path: Path, check_audio: bool = True) -> list[str]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from cgs_asr.atomic import atomic_open
 from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
 from cgs_asr.gmm.align import Aligner, AlignOptions
@@ -59,15 +59,9 @@ def _write_json(path: Path, obj) -> None:
 
 def write_int_vector_ark(path: str | Path, vectors: Iterable[tuple[str, np.ndarray]]) -> None:
     """A Kaldi binary int-vector ark (what ``ali-to-pdf`` writes), atomically."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            for key, vec in vectors:
-                kaldi_io.write_vec_int(f, np.asarray(vec, dtype=np.int32), key=key)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(path) as f:
+        for key, vec in vectors:
+            kaldi_io.write_vec_int(f, np.asarray(vec, dtype=np.int32), key=key)
 
 
 def select_utterances(data: DataDir, max_utts: int | None, subset: str = "shortest", seed: int = 0) -> list[str]:

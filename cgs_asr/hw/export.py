@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from cgs_asr.atomic import atomic_write_text
 
 from .emulator import Emulator
 from .engine import EngineConfig
@@ -84,9 +85,7 @@ def export_memory_images(model: IntModel, directory: str | Path, golden_inputs: 
                    "output_bits": engine.accumulator_bits},
     }
     path = directory / "manifest.json"
-    temporary = directory / "manifest.json.tmp"
-    temporary.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    atomic_write_text(path, json.dumps(manifest, indent=2) + "\n")
     return path
 
 

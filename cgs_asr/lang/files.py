@@ -1,45 +1,11 @@
-"""Reading and atomically writing the small files of a lang or graph dir.
-
-Every write goes to a temporary file in the target directory and is renamed
-into place, so a crash never leaves a half-written file that a later stage
-could take for output.
-"""
+"""Reading and atomically writing the small files of a lang or graph dir (see :mod:`cgs_asr.atomic`)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from cgs_asr.atomic import atomic_path, atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from cgs_asr.kaldi import kaldifst
-
-
-def _temp_path_beside(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.fchmod(fd, 0o644)  # mkstemp makes files private; outputs are ordinary files
-    os.close(fd)
-    return Path(tmp)
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    path = Path(path)
-    tmp = _temp_path_beside(path)
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    tmp = _temp_path_beside(path)
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_lines(path: str | Path, lines: Iterable[object]) -> None:
@@ -48,14 +14,9 @@ def write_lines(path: str | Path, lines: Iterable[object]) -> None:
 
 def write_fst(fst, path: str | Path) -> None:
     """Write an FST in OpenFst binary form (readable by Kaldi's binaries)."""
-    path = Path(path)
-    tmp = _temp_path_beside(path)
-    try:
+    with atomic_path(path) as tmp:
         if not fst.write(str(tmp)):
             raise OSError(f"{path}: could not write FST")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def read_fst(path: str | Path) -> kaldifst.StdVectorFst:

@@ -17,7 +17,6 @@ what it stored in ``config.json``.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from cgs_asr.atomic import atomic_open, atomic_write_text
 from cgs_asr.features.splice import splice_feats
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.priors import log_likelihoods
@@ -66,9 +66,11 @@ def save_model_dir(path: Path, network: nn.Module, config: ModelConfig, prior: n
         raise ValueError(f"{path}: prior has {len(prior)} entries, the model {config.num_pdfs} pdfs")
     open_model_dir(path)  # unfinished until the new weights are in
     text = json.dumps({"model": config.to_dict(), **(meta or {})}, indent=2) + "\n"
-    _write_atomic(path / CONFIG_FILE, lambda f: f.write(text.encode("utf-8")))
-    _write_atomic(path / PRIOR_FILE, lambda f: np.save(f, np.asarray(prior, dtype=np.float64)))
-    _write_atomic(path / MODEL_FILE, lambda f: torch.save(network.state_dict(), f))
+    atomic_write_text(path / CONFIG_FILE, text)
+    with atomic_open(path / PRIOR_FILE) as f:
+        np.save(f, np.asarray(prior, dtype=np.float64))
+    with atomic_open(path / MODEL_FILE) as f:
+        torch.save(network.state_dict(), f)
 
 
 def load_model_dir(path: Path, prepare: Callable[[nn.Sequential, dict], None] | None = None) -> AcousticModel:
@@ -101,9 +103,3 @@ def load_model_dir(path: Path, prepare: Callable[[nn.Sequential, dict], None] | 
     meta = {k: v for k, v in saved.items() if k != "model"}
     return AcousticModel(network, config, prior, meta)
 
-
-def _write_atomic(path: Path, write: Callable) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        write(f)
-    os.replace(tmp, path)
