@@ -49,3 +49,20 @@ def test_bad_matrices_name_the_utterance(setup):
         decoder.decode(np.zeros((10, trans_model.num_pdfs + 1), dtype=np.float32), utt="u7")
     with pytest.raises(ValueError, match="utterance u8: no frames"):
         decoder.decode(np.zeros((0, trans_model.num_pdfs), dtype=np.float32), utt="u8")
+
+
+def test_faster_and_lattice_faster_find_the_same_best_path(setup):
+    lang, trans_model, graph, loglikes = setup
+    rng = np.random.default_rng(3)
+    for spoken in (["two", "zero"], ["one", "one", "zero"], ["zero"]):
+        noisy = loglikes(spoken) + rng.normal(0, 2.0, loglikes(spoken).shape).astype(np.float32)
+        faster, lattice = (WfstDecoder(graph.hclg, trans_model, lang.words, decoder=d, acoustic_scale=0.5)
+                           .decode(noisy) for d in ("faster", "lattice-faster"))
+        assert faster.words == lattice.words and faster.alignment == lattice.alignment
+        assert faster.loglike == pytest.approx(lattice.loglike, rel=1e-5)
+
+
+def test_unknown_decoder_is_refused(setup):
+    lang, trans_model, graph, _ = setup
+    with pytest.raises(ValueError, match="unknown decoder 'viterbi'"):
+        WfstDecoder(graph.hclg, trans_model, decoder="viterbi")

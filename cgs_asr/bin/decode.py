@@ -17,7 +17,7 @@ from cgs_asr.bin.common import program
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.models import KERNELS, loglikes_function
-from cgs_asr.decode.wfst import WfstDecoder
+from cgs_asr.decode.wfst import DECODERS, WfstDecoder
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.lang.files import atomic_write_text
 from cgs_asr.nnet.compression import hardware_report
@@ -30,8 +30,11 @@ def main(argv):
     scale.add_argument("--acwt", type=float, default=1 / 12, help="acoustic scale (1 / LM weight)")
     scale.add_argument("--acwt-sweep", help="space-separated acoustic scales to try, e.g. '0.05 0.08 0.1 0.12'")
     scale.add_argument("--acwt-from", type=Path, help="a decode dir whose kept acoustic scale to use")
+    parser.add_argument("--decoder", choices=DECODERS, default="faster",
+                        help="search: faster (best path only, as decode-faster-mapped) or lattice-faster "
+                             "(as latgen-faster-mapped; same best path, about 3x the search time)")
     parser.add_argument("--beam", type=float, default=11.0)
-    parser.add_argument("--lattice-beam", type=float, default=6.0)
+    parser.add_argument("--lattice-beam", type=float, default=6.0, help="lattice-faster only")
     parser.add_argument("--max-active", type=int, default=3000)
     parser.add_argument("--nj", type=int, default=1)
     parser.add_argument("--kernel", choices=KERNELS, default="float",
@@ -54,10 +57,10 @@ def main(argv):
     loglikes, num_pdfs, dnn = loglikes_function(args.model_dir, data, args.kernel)
     if num_pdfs != gmm.num_pdfs:
         raise ValueError(f"{args.model_dir}: {num_pdfs} pdfs, but the graph's GMM has {gmm.num_pdfs}")
-    decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, beam=args.beam,
+    decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, decoder=args.decoder, beam=args.beam,
                                          lattice_beam=args.lattice_beam, max_active=args.max_active)
-    settings = {"graph_dir": str(args.graph_dir), "model_dir": str(args.model_dir), "beam": args.beam,
-                "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj,
+    settings = {"graph_dir": str(args.graph_dir), "model_dir": str(args.model_dir), "decoder": args.decoder,
+                "beam": args.beam, "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj,
                 "kernel": args.kernel}
     result = decode_data_dir(decoder, data, loglikes, args.decode_dir, scales, args.nj, settings=settings)
     if dnn is not None:
