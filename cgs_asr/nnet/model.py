@@ -19,9 +19,11 @@ ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}
 # Hidden layers x width. "paper": the reference scale (Kadetotad et al. 2016).
 # "default": same depth, narrower, so the default recipe (~1.5 M frames)
 # trains within ~15 minutes on 2 CPU cores (see benchmarks/training.py).
+# "kws": the paper's keyword-spotting network (use it with 15 frames of context).
 PRESETS = {
     "paper": {"hidden_layers": 4, "hidden_dim": 1024},
     "default": {"hidden_layers": 4, "hidden_dim": 384},
+    "kws": {"hidden_layers": 3, "hidden_dim": 512},
 }
 
 
