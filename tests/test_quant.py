@@ -172,6 +172,24 @@ def test_state_dict_round_trip():
     assert int(quant_layers(fresh)[0].weight_quant.bits) == 5
 
 
+def test_prepared_copy_of_a_masked_model_leaves_the_original_intact():
+    model = make_model()
+    apply_cgs(model, CGSConfig(default=BlockSparsity(4, 4, keep=0.5), seed=3))
+    x = batches(1, seed=7)[0]
+    with torch.no_grad():
+        expected = model(x)
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    prepared = calibrate(prepare_qat(model), batches())
+    with torch.no_grad():
+        prepared[1].parametrizations.weight.original.add_(1.0)
+        prepared[1].parametrizations.bias.original.add_(1.0)
+    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
+    with torch.no_grad():
+        assert torch.equal(model(x), expected)
+    assert all(not any(isinstance(p, WeightQuant) for p in layer.parametrizations.weight)
+               for layer in (model[0], model[2], model[4]))
+
+
 def test_in_place_preparation_loads_a_saved_qat_state():
     prepared = calibrate(prepare_qat(make_model()), batches()).eval()
     fresh = make_model(seed=8)

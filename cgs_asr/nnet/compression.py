@@ -92,13 +92,8 @@ def calibration_batches(frames: FrameSet, seed: int = 0) -> list[torch.Tensor]:
 
 
 def quantize_network(network: nn.Sequential, config: QuantConfig, frames: FrameSet, seed: int = 0) -> nn.Sequential:
-    """Make ``network`` fake-quantized (masks kept) and calibrate it: the start of QAT, or PTQ as it is.
-
-    In place, returning it: torch's parametrize gives a deep copy of a
-    parametrized module the same class as the original, so parametrizing a
-    copy's bias would break the original; use ``copy_network`` to keep one.
-    """
-    return calibrate(prepare_qat(network, config, inplace=True), calibration_batches(frames, seed))
+    """A fake-quantized, calibrated copy of ``network`` (masks kept): the start of QAT, or PTQ as it is."""
+    return calibrate(prepare_qat(network, config), calibration_batches(frames, seed))
 
 
 def copy_network(network: nn.Sequential, config: ModelConfig, compression: Compression) -> nn.Sequential:

@@ -87,7 +87,7 @@ def prepare_qat(model: nn.Sequential, config: QuantConfig | None = None, inplace
     re-creates the quantizers before a saved state_dict is loaded.
     """
     config = config or QuantConfig()
-    source = model if inplace else copy.deepcopy(model)
+    source = model if inplace else _independent_copy(model)
 
     def activation_quant(bits: int) -> ActivationQuant:
         return ActivationQuant(bits, config.calibration, config.percentile)
@@ -125,6 +125,24 @@ def prepare_qat(model: nn.Sequential, config: QuantConfig | None = None, inplace
     for layer in quant_layers(prepared):
         layer.weight_quant.fit_range(layer.weight_before_quant())
     return prepared
+
+
+def _independent_copy(model: nn.Module) -> nn.Module:
+    """A deep copy whose parametrized modules have classes of their own.
+
+    ``parametrize`` gives a parametrized module a generated class holding one
+    property per parametrized tensor, and a deep copy shares that class; a
+    parametrization registered later on the copy (its bias, say) would add
+    a property to the original too, pointing at a parametrization the
+    original does not have.
+    """
+    copied = copy.deepcopy(model)
+    for module in copied.modules():
+        if parametrize.is_parametrized(module):
+            shared = type(module)
+            namespace = {k: v for k, v in vars(shared).items() if k not in ("__dict__", "__weakref__")}
+            module.__class__ = type(shared.__name__, shared.__bases__, namespace)
+    return copied
 
 
 def _last_format(layers: list[nn.Module]) -> nn.Module:
