@@ -54,4 +54,4 @@ def read_audio(entry: str, sample_rate: int, allow_commands: bool = False,
 
 def write_wav(path, samples: np.ndarray, sample_rate: int) -> None:
     """Write float samples in [-1, 1) as 16-bit PCM WAV."""
-    soundfile.write(str(path), np.clip(samples, -1.0, 32767 / 32768), sample_rate, subtype="PCM_16")
+    soundfile.write(str(path), np.clip(samples, -1.0, 32767 / 32768), sample_rate, subtype="PCM_16", format="WAV")
