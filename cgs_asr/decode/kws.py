@@ -73,7 +73,7 @@ def confidence(post: np.ndarray, config: DetectorConfig = DetectorConfig(),
                units: tuple[tuple[int, ...], ...] = tuple((i,) for i in KEYWORD_OUTPUTS)) -> np.ndarray:
     """Frames x keywords confidence; ``units[k]`` are the outputs of keyword ``k``."""
     peaks = running_max(smooth(post, config.w_smooth), config.w_max)
-    return np.stack([np.exp(np.log(np.maximum(peaks[:, list(u)], 1e-300)).mean(axis=1)) for u in units], axis=1)
+    return np.stack([np.prod(peaks[:, list(u)], axis=1) ** (1 / len(u)) for u in units], axis=1)
 
 
 def detections(conf: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
