@@ -4,9 +4,9 @@
 
 ALI_DIR is what cgs-align-gmm wrote for DATA (ali.ark and the model copy).
 Writes OUT_DIR/labels.ark (int-vector ark, label ids as in
-cgs_asr.nnet.kws_targets.LABELS), word_times.ctm (the aligned word times)
-and labels.json (label counts; where DATA has the TTS word_timings.ctm,
-agreement of the alignment with it).
+cgs_asr.nnet.kws_targets.LABELS), num_labels (the network's output count),
+word_times.ctm (the aligned word times) and labels.json (label counts;
+where DATA has the TTS word_timings.ctm, agreement of the alignment with it).
 """
 import argparse
 import json
@@ -67,6 +67,7 @@ def main(argv):
     args.out_dir.mkdir(parents=True, exist_ok=True)
     write_alignments(args.out_dir / "labels.ark", labels)
     write_ctm(args.out_dir / "word_times.ctm", times)
+    atomic_write_text(args.out_dir / "num_labels", f"{len(LABELS)}\n")
     counts = np.bincount(np.concatenate(list(labels.values())), minlength=len(LABELS))
     report = {"data_dir": str(data.path), "ali_dir": str(args.ali_dir), "labels": list(LABELS),
               "utterances": len(labels), "not_aligned": len(data.utts) - len(alignments),

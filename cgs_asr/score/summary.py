@@ -13,6 +13,8 @@ from pathlib import Path
 from cgs_asr.lang.files import atomic_write_text
 
 KEYS = ("task", "system", "test_set")
+# The reference chip (Kadetotad et al. 2016, 40 nm LP CMOS, 0.6 V), printed beside the emulator's estimates.
+PAPER_POWER_UW = {"kws": 36.0, "asr": 552.0}
 FIGURES = ("wer", "ser", "accuracy", "frr_at_1fa_per_hour", "frr_at_0.5fa_per_hour",
            "weight_memory_bits", "compression_vs_dense64", "macs_per_frame", "power_uw")
 
@@ -42,6 +44,10 @@ def format_table(rows: list[dict]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.rjust(w) if i >= len(KEYS) else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths)))
               for row in cells]
+    tasks = [t for t in PAPER_POWER_UW if any(r["task"] == t and "power_uw" in r for r in rows)]
+    if tasks:
+        lines.append("power_uw of the paper's chip (40 nm, 0.6 V): "
+                     + ", ".join(f"{t} {PAPER_POWER_UW[t]:g} uW" for t in tasks))
     return "\n".join(lines)
 
 
