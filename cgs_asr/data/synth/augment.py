@@ -74,6 +74,15 @@ def pink_noise(length: int, rng: np.random.Generator) -> np.ndarray:
     return np.fft.irfft(spectrum, n=length).astype(np.float32)
 
 
+def change_speed(samples: np.ndarray, sample_rate: int, factor: float) -> np.ndarray:
+    """Play back ``factor`` times faster, tempo and pitch together (sox's ``speed``, Kaldi's speed perturbation).
+
+    The same samples are taken as recorded at ``factor`` times the rate, then
+    resampled back to ``sample_rate``.
+    """
+    return soxr.resample(samples, sample_rate * factor, sample_rate)
+
+
 def trim_silence(samples: np.ndarray, sample_rate: int, threshold_db: float = -40.0) -> tuple[np.ndarray, int]:
     """Cut leading and trailing 10 ms frames quieter than ``threshold_db`` below the peak."""
     hop = sample_rate // 100
@@ -101,8 +110,7 @@ def augment(samples: np.ndarray, sample_rate: int, config: AugmentConfig, rng: n
     offset += pad[0]
     if rng.random() < config.speed_prob:
         factor = rng.uniform(*config.speed_range)
-        # Played back faster: the same samples taken as recorded at a higher rate.
-        x = soxr.resample(x, sample_rate * factor, sample_rate)
+        x = change_speed(x, sample_rate, factor)
         offset, scale = offset / factor, scale / factor
         steps.append(f"speed={factor:.3f}")
     if rng.random() < config.reverb_prob:
