@@ -1,7 +1,8 @@
 """Align a data dir to its transcripts with a GMM-HMM (Kaldi's steps/align_si.sh).
 
 Writes <ali-dir>/ali.ark (transition-ids), ali.pdf.ark (pdf-ids), align.json
-and a copy of the model, final.{npz,json}.
+and a copy of the model, final.{npz,json}. --nj splits the utterances into
+jobs, which --cmd runs forked (local) or on Slurm (logs in <ali-dir>/log/).
 """
 import argparse
 
@@ -9,6 +10,7 @@ from cgs_asr.bin.common import program
 from cgs_asr.gmm.align import AlignOptions
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.gmm.steps import align_data_dir
+from cgs_asr.jobs import add_job_options, jobs_from_args
 
 
 @program
@@ -16,7 +18,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--beam", type=float, default=AlignOptions.beam)
     parser.add_argument("--retry-beam", type=float, default=AlignOptions.retry_beam)
-    parser.add_argument("--nj", type=int, default=1)
+    add_job_options(parser)
     parser.add_argument("--map-oov", action="store_true",
                         help="map transcript words missing from words.txt to the lang's OOV word")
     parser.add_argument("data_dir")
@@ -24,9 +26,10 @@ def main(argv):
     parser.add_argument("model_dir", help="holds final.npz and final.json")
     parser.add_argument("ali_dir")
     args = parser.parse_args(argv)
+    jobs = jobs_from_args(args, __spec__.name, argv, args.ali_dir)
     summary = align_data_dir(args.data_dir, args.lang_dir, load_model(args.model_dir), args.ali_dir,
                              AlignOptions(beam=args.beam, retry_beam=args.retry_beam),
-                             map_oov=args.map_oov, num_jobs=args.nj)
+                             map_oov=args.map_oov, num_jobs=args.nj, map_parts=jobs.map)
     print(f"{args.ali_dir}: aligned {summary.utterances - len(summary.failed)} of {summary.utterances} "
           f"utterances ({summary.retried} with the retry beam), {summary.frames} frames, "
           f"log-likelihood per frame {summary.loglike_per_frame:.3f}, {summary.seconds:.1f} s")

@@ -7,7 +7,8 @@ default the graph dir's parent, as in Kaldi's exp/<gmm>/graph). With
 A DNN runs in floating point (--kernel float) or on the bit-exact fixed-point
 engine emulator (--kernel fixed, for quantized models); for a DNN the decode
 dir also gets hw_report.json and hw_report.txt (memory, MACs, and for the
-fixed-point engine energy and power).
+fixed-point engine energy and power). --nj splits the utterances into jobs,
+which --cmd runs forked (local) or on Slurm (logs in the decode dir's log/).
 """
 import argparse
 import json
@@ -19,8 +20,10 @@ from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.models import KERNELS, loglikes_function
 from cgs_asr.decode.wfst import DECODERS, WfstDecoder
 from cgs_asr.gmm.model_io import load_model
+from cgs_asr.jobs import add_job_options, jobs_from_args
 from cgs_asr.lang.files import atomic_write_text
 from cgs_asr.nnet.compression import hardware_report
+from cgs_asr.parallel import split_evenly
 
 
 @program
@@ -36,7 +39,7 @@ def main(argv):
     parser.add_argument("--beam", type=float, default=11.0)
     parser.add_argument("--lattice-beam", type=float, default=6.0, help="lattice-faster only")
     parser.add_argument("--max-active", type=int, default=3000)
-    parser.add_argument("--nj", type=int, default=1)
+    add_job_options(parser)
     parser.add_argument("--kernel", choices=KERNELS, default="float",
                         help="DNN arithmetic: float (torch) or fixed (the engine emulator)")
     parser.add_argument("--gmm-dir", type=Path, help="GMM dir with the transition model (default: graph dir's parent)")
@@ -54,7 +57,9 @@ def main(argv):
         scales = [args.acwt]
     gmm = load_model(args.gmm_dir or args.graph_dir.parent)
     data = load_data_dir(args.data_dir)
-    loglikes, num_pdfs, dnn = loglikes_function(args.model_dir, data, args.kernel)
+    jobs = jobs_from_args(args, __spec__.name, argv, args.decode_dir)
+    own_utts = [utt for part in jobs.assigned(split_evenly(data.utts, args.nj)) for utt in part]
+    loglikes, num_pdfs, dnn = loglikes_function(args.model_dir, data, args.kernel, own_utts)
     if num_pdfs != gmm.num_pdfs:
         raise ValueError(f"{args.model_dir}: {num_pdfs} pdfs, but the graph's GMM has {gmm.num_pdfs}")
     decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, decoder=args.decoder, beam=args.beam,
@@ -62,7 +67,8 @@ def main(argv):
     settings = {"graph_dir": str(args.graph_dir), "model_dir": str(args.model_dir), "decoder": args.decoder,
                 "beam": args.beam, "lattice_beam": args.lattice_beam, "max_active": args.max_active, "jobs": args.nj,
                 "kernel": args.kernel}
-    result = decode_data_dir(decoder, data, loglikes, args.decode_dir, scales, args.nj, settings=settings)
+    result = decode_data_dir(decoder, data, loglikes, args.decode_dir, scales, args.nj, settings=settings,
+                             map_parts=jobs.map)
     if dnn is not None:
         report, table = hardware_report(dnn)
         atomic_write_text(args.decode_dir / "hw_report.json", json.dumps(report, indent=1) + "\n")

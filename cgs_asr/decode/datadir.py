@@ -49,8 +49,12 @@ class DecodeResult:
 
 def decode_data_dir(decoder: WfstDecoder, data: DataDir, loglikes: Callable[[str], np.ndarray],
                     decode_dir: str | Path, acoustic_scales: Sequence[float] = (0.1,), num_jobs: int = 1,
-                    progress: bool = True, settings: dict | None = None) -> DecodeResult:
-    """Decode every utterance at every scale in forked jobs; write and return the results."""
+                    progress: bool = True, settings: dict | None = None,
+                    map_parts: Callable = fork_map) -> DecodeResult:
+    """Decode every utterance at every scale in jobs; write and return the results.
+
+    ``map_parts`` runs the jobs (forked here, or :meth:`cgs_asr.jobs.Jobs.map`).
+    """
     start = time.perf_counter()
     decode_dir = Path(decode_dir)
 
@@ -69,7 +73,7 @@ def decode_data_dir(decoder: WfstDecoder, data: DataDir, loglikes: Callable[[str
         return out
 
     with single_threaded_blas():
-        parts = fork_map(decode_part, list(enumerate(split_evenly(data.utts, num_jobs))))
+        parts = map_parts(decode_part, list(enumerate(split_evenly(data.utts, num_jobs))))
     results = [r for part in parts for r in part]
     seconds = time.perf_counter() - start
 

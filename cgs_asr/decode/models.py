@@ -38,8 +38,13 @@ def is_dnn_dir(model_dir: Path) -> bool:
     return (Path(model_dir) / MODEL_FILE).is_file()
 
 
-def loglikes_function(model_dir: Path, data: DataDir, kernel: str = "float") -> Scoring:
-    """The log-likelihoods of the model in ``model_dir`` on ``data``, computed by ``kernel``."""
+def loglikes_function(model_dir: Path, data: DataDir, kernel: str = "float",
+                      utts: list[str] | None = None) -> Scoring:
+    """The log-likelihoods of the model in ``model_dir`` on ``data``, computed by ``kernel``.
+
+    A DNN computes them up front for ``utts`` only (default: all), e.g. the
+    share of one scheduled job.
+    """
     if kernel not in KERNELS:
         raise ValueError(f"unknown kernel '{kernel}' (one of {', '.join(KERNELS)})")
     if is_dnn_dir(model_dir):
@@ -47,7 +52,7 @@ def loglikes_function(model_dir: Path, data: DataDir, kernel: str = "float") -> 
         if kernel == "fixed":
             model = emulated_model(model)
         table = {utt: model.log_likelihoods(feats) for utt, feats in
-                 normalized_utterances(data.path, model.config.norm_vars, feat_dim=model.config.feat_dim)}
+                 normalized_utterances(data.path, model.config.norm_vars, utts, feat_dim=model.config.feat_dim)}
         return Scoring(table.__getitem__, model.config.num_pdfs, model)
     if kernel != "float":
         raise ValueError(f"{model_dir}: a GMM model has no fixed-point kernel")

@@ -5,7 +5,7 @@ Writes ``<feat_dir>/raw_<kind>_<name>.<job>.{ark,scp}`` and the data dir's
 """
 from __future__ import annotations
 
-import multiprocessing
+from collections.abc import Callable
 from pathlib import Path
 
 import kaldi_native_fbank as knf
@@ -15,6 +15,7 @@ from tqdm import tqdm
 from cgs_asr.data.ark import ArkWriter
 from cgs_asr.data.audio import read_audio
 from cgs_asr.data.datadir import load_data_dir, split_data_dir, write_table
+from cgs_asr.parallel import fork_map
 
 
 class FeatureError(ValueError):
@@ -61,8 +62,11 @@ def _extract_job(args) -> tuple[dict[str, str], dict[str, int]]:
 
 
 def make_features(data_path: Path, kind: str, opts, feat_dir: Path, num_jobs: int = 1,
-                  allow_commands: bool = False) -> int:
-    """Extract features for every utterance; return the number of frames."""
+                  allow_commands: bool = False, map_parts: Callable = fork_map) -> int:
+    """Extract features for every utterance; return the number of frames.
+
+    ``map_parts`` runs the per-split jobs (forked here, or :meth:`cgs_asr.jobs.Jobs.map`).
+    """
     data = load_data_dir(data_path)
     feat_dir = Path(feat_dir).resolve()
     feat_dir.mkdir(parents=True, exist_ok=True)
@@ -70,11 +74,7 @@ def make_features(data_path: Path, kind: str, opts, feat_dir: Path, num_jobs: in
     name = data.path.name
     jobs = [(p, kind, opts.as_dict(), feat_dir / f"raw_{kind}_{name}.{j + 1}.ark", allow_commands, j)
             for j, p in enumerate(parts)]
-    if num_jobs > 1:
-        with multiprocessing.get_context("fork").Pool(num_jobs) as pool:
-            results = pool.map(_extract_job, jobs)
-    else:
-        results = [_extract_job(jobs[0])]
+    results = map_parts(_extract_job, jobs)
     scp = {k: v for r in results for k, v in r[0].items()}
     lengths = {k: str(v) for r in results for k, v in r[1].items()}
     write_table(data.path / "utt2num_frames", lengths)

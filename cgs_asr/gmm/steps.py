@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -177,8 +177,12 @@ class AlignSummary:
 
 def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: GmmHmm, ali_dir: str | Path,
                    options: AlignOptions = AlignOptions(), map_oov: bool = False, num_jobs: int = 1,
-                   progress: bool = True, save_model_copy: bool = True) -> AlignSummary:
-    """Align every utterance of a data dir to its transcript; write the arks (see the module docstring)."""
+                   progress: bool = True, save_model_copy: bool = True,
+                   map_parts: Callable = fork_map) -> AlignSummary:
+    """Align every utterance of a data dir to its transcript; write the arks (see the module docstring).
+
+    ``map_parts`` runs the jobs (forked here, or :meth:`cgs_asr.jobs.Jobs.map`).
+    """
     start = time.perf_counter()
     data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
     lang = lang if isinstance(lang, Lang) else Lang.load(lang)
@@ -199,7 +203,7 @@ def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: G
         return out
 
     with single_threaded_blas():
-        parts = fork_map(align_part, list(enumerate(split_evenly(data.utts, num_jobs))))
+        parts = map_parts(align_part, list(enumerate(split_evenly(data.utts, num_jobs))))
     results = [r for part in parts for r in part]
     aligned = [(utt, tids) for utt, tids, _, _ in results if tids is not None]
     tid2pdf = model.tid2pdf()
