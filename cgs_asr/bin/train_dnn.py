@@ -8,6 +8,10 @@ re-derived every epoch); --ptq-bits quantizes --init-model without training
 (the baseline). --init-model starts from a trained model dir (its network
 shape and compression are kept). Writes <model-dir>/final.pt, config.json
 (with the compression record), prior.npy and train.log.
+
+Data-parallel over several processes when launched by torchrun, e.g.
+torchrun --nproc-per-node 4 -m cgs_asr.bin.train_dnn ... --num-threads 1
+(each process takes its share of every minibatch; rank 0 writes the model dir).
 """
 import argparse
 import logging
@@ -16,6 +20,7 @@ from pathlib import Path
 from cgs_asr.bin.common import program
 from cgs_asr.nnet.compression import (Compression, compression_of, load_acoustic_model, quantize_network,
                                       weight_quant_config)
+from cgs_asr.nnet import distributed
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
@@ -84,6 +89,14 @@ def main(argv):
     if (args.ptq_bits or args.cgs_selection == "magnitude") and not args.init_model:
         parser.error("--ptq-bits and --cgs-selection magnitude need --init-model")
 
+    distributed.init_from_env()
+    try:
+        _train(args)
+    finally:
+        distributed.finish()
+
+
+def _train(args):
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads)
     if args.init_model:
@@ -115,7 +128,7 @@ def main(argv):
             raise ValueError(f"{args.init_model}: already quantized")
         compression.quant = weight_quant_config(bits)
         network = quantize_network(network, compression.quant, train_set, seed=config.seed)
-    log_path = open_model_dir(args.model_dir) / "train.log"
+    log_path = open_model_dir(args.model_dir) / "train.log" if distributed.is_main() else None
     if args.ptq_bits:
         history = [_post_training(network, dev_set, args.ptq_bits, log_path)]
     else:
@@ -132,17 +145,20 @@ def main(argv):
         **compression.to_meta(),
         "sparsity": measure_sparsity(network),
     }
+    if not distributed.is_main():
+        return
     save_model_dir(args.model_dir, network, model_config,
                    compute_priors(train_set.targets.numpy(), args.num_pdfs), meta)
     log.info("wrote %s (best epoch %d, dev frame accuracy %.2f%%)", args.model_dir, best.epoch, 100 * best.dev_acc)
 
 
-def _post_training(network, dev_set, bits: int, log_path: Path) -> EpochStats:
+def _post_training(network, dev_set, bits: int, log_path: Path | None) -> EpochStats:
     """Score the post-training-quantized network on dev and log it as epoch 0."""
     dev_loss, dev_acc = evaluate(network, dev_set)
     stats = EpochStats(0, 0.0, float("nan"), float("nan"), dev_loss, dev_acc, 0.0, 0.0, True)
     line = f"post-training quantization to {bits}-bit weights: " + stats.line().split(": ", 1)[1]
-    log_path.write_text(line + "\n", encoding="utf-8")
+    if log_path:  # rank 0 under torchrun
+        log_path.write_text(line + "\n", encoding="utf-8")
     log.info("%s", line)
     return stats
 

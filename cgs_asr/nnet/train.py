@@ -12,6 +12,9 @@ The loop only calls the model's forward and the optimizer, and saves or
 restores ``state_dict``s, so Linear weights that carry parametrizations
 (block masks, fake quantization) train unchanged. ``on_step`` and
 ``on_epoch_end`` let such extensions act during training (e.g. calibration).
+
+Under ``torchrun`` the minibatches are shared out among the processes
+(:mod:`cgs_asr.nnet.distributed`); only rank 0 writes the log.
 """
 from __future__ import annotations
 
@@ -26,9 +29,11 @@ from typing import Callable
 import numpy as np
 import torch
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from cgs_asr.nnet.dataset import FrameSet
+from cgs_asr.nnet.distributed import rank_and_world, sum_over_ranks
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +115,16 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
     stats)`` after every epoch's accept/reject. Deterministic for a fixed config.
     """
     torch.set_num_threads(config.num_threads)
+    rank, world = rank_and_world()
+    trained = DistributedDataParallel(network) if world > 1 else network
     order = torch.Generator().manual_seed(config.seed)
     optimizer = (torch.optim.Adam(network.parameters(), lr=config.lr) if config.optimizer == "adam" else
                  torch.optim.SGD(network.parameters(), lr=config.lr, momentum=config.momentum))
-    log_file = open(log_path, "w", encoding="utf-8") if log_path else None
+    log_file = open(log_path, "w", encoding="utf-8") if log_path and rank == 0 else None
 
     def report(line: str) -> None:
-        log.info("%s", line)
+        if rank == 0:
+            log.info("%s", line)
         if log_file:
             log_file.write(line + "\n")
             log_file.flush()
@@ -131,8 +139,8 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
             for group in optimizer.param_groups:
                 group["lr"] = lr
             start = time.perf_counter()
-            train_loss, train_acc, step = _train_epoch(network, train_set, optimizer, config.batch_size, order,
-                                                       step, on_step, f"epoch {epoch}", progress)
+            train_loss, train_acc, step = _train_epoch(trained, train_set, optimizer, config.batch_size, order,
+                                                       step, on_step, f"epoch {epoch}", progress and rank == 0)
             seconds = time.perf_counter() - start
             dev_loss, dev_acc = evaluate(network, dev_set)
             gain = dev_acc - best_acc
@@ -164,25 +172,36 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
 
 def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Optimizer, batch_size: int,
                  order: torch.Generator, step: int, on_step, desc: str, progress: bool) -> tuple[float, float, int]:
-    """One shuffled pass; returns mean loss, frame accuracy (before each update) and the step count."""
+    """One shuffled pass; returns mean loss, frame accuracy (before each update) and the step count.
+
+    With several ranks each takes its share of every minibatch (see :mod:`cgs_asr.nnet.distributed`).
+    """
     network.train()
+    rank, world = rank_and_world()
     permutation = torch.randperm(len(frames), generator=order).numpy()
     loss_sum = correct = 0.0
     bar = tqdm(range(0, len(frames), batch_size), desc=desc, unit="batch", leave=False,
                disable=None if progress else True)
     for start in bar:
-        inputs, targets = frames.batch(permutation[start:start + batch_size])
+        batch = permutation[start:start + batch_size]
+        share = batch[rank::world]
+        weight = world / len(batch)
+        if len(share) == 0:  # fewer frames than ranks: take part in the gradient exchange with weight 0
+            share, weight = batch[:1], 0.0
+        inputs, targets = frames.batch(share)
         logits = network(inputs)
-        loss = nn.functional.cross_entropy(logits, targets)
+        loss = nn.functional.cross_entropy(logits, targets, reduction="sum")
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        (loss * weight).backward()
         optimizer.step()
         step += 1
         if on_step:
-            on_step(network, step)
-        loss_sum += loss.item() * len(targets)
-        correct += (logits.argmax(dim=1) == targets).sum().item()
-        if step % 50 == 0:
+            on_step(getattr(network, "module", network), step)
+        if weight:
+            loss_sum += loss.item()
+            correct += (logits.argmax(dim=1) == targets).sum().item()
+        if step % 50 == 0 and world == 1:
             bar.set_postfix(loss=f"{loss_sum / (start + len(targets)):.3f}",
                             acc=f"{correct / (start + len(targets)):.3f}")
+    loss_sum, correct = sum_over_ranks(loss_sum, correct)
     return loss_sum / len(frames), correct / len(frames), step
