@@ -91,8 +91,8 @@ def kaldi_exp(tmp_path_factory, digit_loop_graph):
 def _import(s5, out, name):
     ali = s5 / "exp" / f"tri3_ali_{name}"
     import_kaldi.main(["--root", str(s5), "--tree", str(s5 / "exp" / "tri3_ali_train" / "tree"),
-                       str(s5 / "data" / name), str(out / "data" / name), str(out / "exp" / f"ali_{name}"),
-                       str(ali / "pdf.1.gz"), str(ali / "pdf.2.txt")])
+                       "--ali-dir", str(out / "exp" / f"ali_{name}"), "--pdf-ali", str(ali / "pdf.1.gz"),
+                       str(ali / "pdf.2.txt"), "--", str(s5 / "data" / name), str(out / "data" / name)])
     return out / "data" / name, out / "exp" / f"ali_{name}"
 
 
@@ -130,16 +130,19 @@ def test_import_rejects_transition_ids_and_wrong_lengths(kaldi_exp, tmp_path, ca
     s5, _ = kaldi_exp
     ali = s5 / "exp" / "tri3_ali_dev"
     (tmp_path / "tids.txt").write_text("spk0-utt000 " + " ".join(["40"] * 60) + "\n")
-    args = ["--root", str(s5), "--num-pdfs", "29", str(s5 / "data" / "dev"), str(tmp_path / "d")]
+
+    def run(*pdf_ali):
+        import_kaldi.main(["--root", str(s5), "--num-pdfs", "29", "--ali-dir", str(tmp_path / "a"),
+                           "--pdf-ali", *map(str, pdf_ali), "--", str(s5 / "data" / "dev"), str(tmp_path / "d")])
     with pytest.raises(SystemExit):
-        import_kaldi.main([*args, str(tmp_path / "a"), str(tmp_path / "tids.txt")])
+        run(tmp_path / "tids.txt")
     assert "pdf-ids 40..40, outside 0..28 (is the number of pdfs right" in capsys.readouterr().err
     (tmp_path / "short.txt").write_text("spk0-utt000 1 2 3\n")
     with pytest.raises(SystemExit):
-        import_kaldi.main([*args, str(tmp_path / "b"), str(tmp_path / "short.txt")])
+        run(tmp_path / "short.txt")
     assert "utt2num_frames: utterance 'spk0-utt000' has 60 frames, its alignment 3" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        import_kaldi.main([*args, str(tmp_path / "c"), str(ali / "pdf.2.txt"), str(ali / "pdf.2.txt")])
+        run(ali / "pdf.2.txt", ali / "pdf.2.txt")
     assert "is also in an earlier alignment file" in capsys.readouterr().err
 
 
