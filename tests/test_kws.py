@@ -173,3 +173,17 @@ def test_speech_commands_errors(fake_speech_commands, tmp_path):
     (fake_speech_commands / "testing_list.txt").unlink()
     with pytest.raises(DataDirError, match="testing_list.txt: missing"):
         make_speech_commands_data_dirs(fake_speech_commands, tmp_path / "data")
+
+
+def test_kws_summary_rows_sit_beside_the_paper_power(tmp_path):
+    from cgs_asr.score.summary import format_table, make_row
+    (tmp_path / "kws.json").write_text(json.dumps({"accuracy": 97.5, "frr_at_1fa_per_hour": 4.0,
+                                                   "frr_at_0.5fa_per_hour": 6.0, "curve": []}))
+    (tmp_path / "hw.json").write_text(json.dumps({"weight_memory_bits": 1000, "power_uw": 20.5}))
+    row = make_row("kws", "cgs75-q5", "test", [tmp_path / "kws.json", tmp_path / "hw.json"])
+    assert row == {"task": "kws", "system": "cgs75-q5", "test_set": "test", "accuracy": 97.5,
+                   "frr_at_1fa_per_hour": 4.0, "frr_at_0.5fa_per_hour": 6.0, "weight_memory_bits": 1000,
+                   "power_uw": 20.5}
+    table = format_table([row])
+    assert table.splitlines()[-1] == "power_uw of the paper's chip (40 nm, 0.6 V): kws 36 uW"
+    assert "paper" not in format_table([{k: v for k, v in row.items() if k != "power_uw"}])

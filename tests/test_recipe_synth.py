@@ -73,9 +73,18 @@ def test_all_stages_end_to_end(recipe):
     systems = {(r["task"], r["system"], r["test_set"]) for r in rows}
     for system in ("gmm", "dense-float", "dense-q6", "cgs75-float", "cgs75-q6"):
         assert {("asr", system, "dev"), ("asr", system, "test")} <= systems, system
-    assert all(0 <= r["wer"] and 0 <= r["ser"] <= 100 for r in rows)
-    by_system = {r["system"]: r for r in rows if r["test_set"] == "test"}
+    assert all(0 <= r["wer"] and 0 <= r["ser"] <= 100 for r in rows if r["task"] == "asr")
+    by_system = {r["system"]: r for r in rows if r["test_set"] == "test" and r["task"] == "asr"}
     # The engine emulator's report: CGS keeps a quarter of the blocks at 6 bits.
     assert by_system["cgs75-q6"]["weight_memory_bits"] < by_system["dense-q6"]["weight_memory_bits"] / 2
     assert by_system["cgs75-q6"]["compression_vs_dense64"] > 90
     assert "cgs75-q6" in (recipe / "exp" / "summary.txt").read_text()
+    # Keyword spotting: dense float and CGS + 5-bit (emulated) rows, the latter with the engine's figures.
+    kws = {r["system"]: r for r in rows if r["task"] == "kws" and r["test_set"] == "test"}
+    assert set(kws) == {"dense-float", "cgs75-q5"}
+    for row in kws.values():
+        assert 0 <= row["accuracy"] <= 100
+    hw = kws["cgs75-q5"]
+    assert hw["compression_vs_dense64"] > 90 and hw["power_uw"] > 0 and hw["macs_per_frame"] > 0
+    assert (recipe / "exp" / "kws" / "det_test.png").stat().st_size > 0
+    assert "kws 36 uW" in (recipe / "exp" / "summary.txt").read_text()

@@ -13,8 +13,10 @@ seed=1
 nj=2
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
-sweep=false      # true: also run stage 13, the sparsity x bits x block-size sweep (about 25 min)
-opts="stage stop_stage preset seed nj mono_utts acwt_sweep sweep"
+kws_context=15   # KWS DNN: frames of context on each side
+kws_epochs=6     # KWS DNN: at most this many epochs (newbob stops earlier)
+sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep (about 25 min)
+opts="stage stop_stage preset seed nj mono_utts acwt_sweep kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -107,8 +109,55 @@ if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-poi
   end_stage 11
 fi
 
+# Keyword spotting (KWS): every file these stages write is under exp/kws/.
+kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the MFCC frames and labels of train and dev
+  local out=$1; shift
+  cgs-train-dnn --preset kws --context "$kws_context" "$@" exp/kws/data/train_mfcc exp/kws/labels_train/labels.ark \
+    exp/kws/data/dev_mfcc exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
+}
+
+if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs"; then
+  mkdir -p exp/kws
+  sort data/asr/train/text data/kws/{train,dev,test}/text > exp/kws/lang_text   # lexicon of the ASR and KWS words
+  cgs-prepare-lang exp/kws/lang_text exp/kws/lang
+  cmp -s <(grep -v '^#' data/lang/phones.txt) <(grep -v '^#' exp/kws/lang/phones.txt) \
+    || { echo "$0: exp/kws/lang has other phones than data/lang, the GMM's" >&2; exit 1; }
+  for split in train dev test; do
+    cgs-combine-data-dirs "exp/kws/data/${split}_mfcc" "data/kws/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
+    cgs-compute-cmvn-stats "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
+    cgs-align-gmm --nj "$nj" "exp/kws/data/${split}_mfcc" exp/kws/lang exp/mono "exp/kws/ali_$split"
+    cgs-kws-labels "data/kws/$split" exp/kws/lang "exp/kws/ali_$split" "exp/kws/labels_$split"
+  done
+  end_stage 12
+fi
+
+if begin_stage 13 "KWS DNN, dense float: 3 x 512 over +-$kws_context frames of MFCC"; then
+  kws_train_dnn exp/kws/dnn --max-epochs "$kws_epochs"
+  end_stage 13
+fi
+
+if begin_stage 14 "KWS DNN with CGS (75 % of the 16 x 16 blocks dropped at random) and 5-bit weights (QAT fine-tuning)"; then
+  kws_train_dnn exp/kws/dnn_cgs75 --max-epochs "$kws_epochs" --cgs-keep 0.25 --cgs-block 16
+  kws_train_dnn exp/kws/dnn_cgs75_q5 --init-model exp/kws/dnn_cgs75 --qat-bits 5 --max-epochs 3 --lr 0.0002
+  end_stage 14
+fi
+
+if begin_stage 15 "KWS test: isolated keywords and continuous streams; dense float, and CGS + 5-bit on the engine emulator; DET plot"; then
+  cgs-make-kws-streams --filler-data data/asr/test --seed "$seed" data/kws/test exp/kws/labels_test/word_times.ctm \
+    exp/kws/data/test_stream_mfcc exp/kws/stream_wav
+  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" exp/kws/data/test_stream_mfcc exp/kws/mfcc/test_stream
+  cgs-compute-cmvn-stats exp/kws/data/test_stream_mfcc exp/kws/mfcc/test_stream
+  cgs-kws-eval exp/kws/dnn exp/kws/data/test_mfcc exp/kws/data/test_stream_mfcc exp/kws/dnn/eval_test
+  cgs-kws-eval --kernel fixed exp/kws/dnn_cgs75_q5 exp/kws/data/test_mfcc exp/kws/data/test_stream_mfcc \
+    exp/kws/dnn_cgs75_q5/eval_test
+  cgs-kws-det-plot exp/kws/det_test.png dense-float=exp/kws/dnn/eval_test/kws.json \
+    cgs75-q5-emulated=exp/kws/dnn_cgs75_q5/eval_test/kws.json
+  end_stage 15
+fi
+
 # No marker: the summary is derived from the result files, so it is rebuilt on every run.
-if begin_stage 12 "summary: exp/summary.json and the table"; then
+if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; then
   rows=()
   for set in dev test; do
     rows+=(--row asr gmm $set exp/mono/decode_$set/decode.json)
@@ -118,12 +167,15 @@ if begin_stage 12 "summary: exp/summary.json and the table"; then
       rows+=(--row asr ${system%%:*} $set $dir/decode.json $(ls $dir/hw_report.json 2>/dev/null))
     done
   done
+  [ -f exp/kws/dnn/eval_test/kws.json ] && rows+=(--row kws dense-float test exp/kws/dnn/eval_test/kws.json)
+  [ -f exp/kws/dnn_cgs75_q5/eval_test/kws.json ] && rows+=(--row kws cgs75-q5 test \
+    exp/kws/dnn_cgs75_q5/eval_test/kws.json exp/kws/dnn_cgs75_q5/eval_test/hw_report.json)
   cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
 fi
 
-if [ "$sweep" = true ] && begin_stage 13 "sweep: sparsity x weight bits x block size, dev frame error against weight memory"; then
+if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev frame error against weight memory"; then
   cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 \
     data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark "$(cat exp/mono/graph/num_pdfs)" \
     exp/sweep_cgs
-  end_stage 13
+  end_stage 17
 fi
