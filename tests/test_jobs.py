@@ -1,13 +1,18 @@
 """--nj/--cmd: the same outputs from forked jobs and from Slurm jobs (stand-in sbatch/srun on PATH)."""
+import json
 import shlex
 
 import numpy as np
 import pytest
 
-from cgs_asr.bin import compute_features
+from cgs_asr.bin import align_gmm, compute_features, decode, make_graph
 from cgs_asr.data.ark import read_scp_matrices
 from cgs_asr.data.datadir import read_table
 from cgs_asr.jobs.backends import parse_cmd
+from cgs_asr.lang.files import write_fst
+from cgs_asr.lang.grammar import word_loop_grammar
+
+from test_gmm import WORDS, toy, trained  # noqa: F401  (fixtures: a toy task and its monophone GMM)
 
 # Stand-ins for Slurm's tools: record the arguments, run the job script as Slurm would.
 FAKE_SBATCH = r"""#!/usr/bin/env bash
@@ -83,6 +88,26 @@ def test_scheduled_jobs_give_the_same_features_as_forked_jobs(data, fake_slurm, 
         log = (feat_dir / "log" / f"compute_features.{job}.log").read_text()
         assert log.splitlines()[-1].endswith("exit status 0")
         assert (feat_dir / f"raw_fbank_data.{job}.ark").is_file()
+
+
+def test_scheduled_alignment_and_decoding_merge_like_forked_jobs(toy, trained, fake_slurm, tmp_path):  # noqa: F811
+    exp, _ = trained
+    write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), tmp_path / "G.fst")
+    make_graph.main(["--grammar", str(tmp_path / "G.fst"), str(toy.lang.dir), str(exp), str(tmp_path / "graph")])
+    out = {}
+    for cmd in ("local", "slurm --mem=2G"):
+        name = cmd.split()[0]
+        align_gmm.main(["--nj", "3", "--cmd", cmd, str(toy.test), str(toy.lang.dir), str(exp),
+                        str(tmp_path / f"ali_{name}")])
+        decode.main(["--nj", "3", "--cmd", cmd, "--acwt-sweep", "0.05 0.1", "--gmm-dir", str(exp),
+                     str(tmp_path / "graph"), str(toy.test), str(exp), str(tmp_path / f"decode_{name}")])
+        out[name] = ((tmp_path / f"ali_{name}" / "ali.pdf.ark").read_bytes(),
+                     (tmp_path / f"decode_{name}" / "text").read_text(),
+                     json.loads((tmp_path / f"decode_{name}" / "decode.json").read_text()))
+    assert out["local"][0] == out["slurm"][0] and out["local"][1] == out["slurm"][1]
+    assert out["slurm"][2]["sweep"] == out["local"][2]["sweep"] and out["slurm"][2]["utterances"] == 12
+    assert len(fake_slurm.read_text().splitlines()) == 2  # one array job per program
+    assert (tmp_path / "decode_slurm" / "log" / "decode.3.log").read_text().splitlines()[-1].endswith("status 0")
 
 
 def test_a_failed_job_stops_the_program_naming_its_log(data, fake_slurm, tmp_path, capsys):
