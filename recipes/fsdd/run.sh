@@ -4,7 +4,7 @@
 # one-digit grammar by (a) the models of the synthetic recipe ("synth-only")
 # and (b) a DNN trained on the given training speakers on top of the
 # synthetic one ("fsdd-trained": the synthetic DNN, fine-tuned on their
-# recordings aligned by the synthetic GMM).
+# recordings, 3-way speed perturbed and aligned by the synthetic GMM).
 #
 #   recipes/fsdd/run.sh --fsdd-dir DIR --train-speakers "a b" --test-speakers "c" [--synth ../synth]
 set -euo pipefail
@@ -28,16 +28,19 @@ bash ../../local/install.sh
 stage_settings="fsdd=$(cd "$fsdd_dir" && pwd) train=$train_speakers test=$test_speakers synth=$synth"
 digits="zero one two three four five six seven eight nine"
 
+features() {  # features DATA_DIR NAME: fbank + CMVN in DATA_DIR, MFCC + CMVN in a copy DATA_DIR_mfcc
+  cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" "$1" "fbank/$2"
+  cgs-compute-cmvn-stats "$1" "fbank/$2"
+  cgs-combine-data-dirs "${1}_mfcc" "$1"
+  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "${1}_mfcc" "mfcc/$2"
+  cgs-compute-cmvn-stats "${1}_mfcc" "mfcc/$2"
+}
+
 if begin_stage 1 "data dirs of the training and test speakers; fbank and MFCC features"; then
   cgs-prepare-fsdd --speakers "$train_speakers" "$fsdd_dir" data/train
   cgs-prepare-fsdd --speakers "$test_speakers" "$fsdd_dir" data/test
-  for split in train test; do
-    cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" "data/$split" "fbank/$split"
-    cgs-compute-cmvn-stats "data/$split" "fbank/$split"
-    cgs-combine-data-dirs "data/${split}_mfcc" "data/$split"
-    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "data/${split}_mfcc" "mfcc/$split"
-    cgs-compute-cmvn-stats "data/${split}_mfcc" "mfcc/$split"
-  done
+  features data/train train
+  features data/test test
   end_stage 1
 fi
 
@@ -55,17 +58,21 @@ if begin_stage 3 "decode the test speakers with the synthetic models (synth-only
   end_stage 3
 fi
 
-if begin_stage 4 "align the training speakers with the synthetic GMM; hold out every tenth recording for dev"; then
-  cgs-align-gmm --nj "$nj" data/train_mfcc "$synth/data/lang" exp/mono exp/mono_ali_train
+if begin_stage 4 "hold out every tenth training recording for dev; 3-way speed perturbation of the rest; align both with the synthetic GMM"; then
   awk '{ n = split($1, part, "-"); print $1 > ((part[n] % 10 == 9) ? "data/dev.list" : "data/ft.list") }' data/train/utt2spk
   cgs-subset-data-dir --utt-list data/ft.list data/train data/train_ft
   cgs-subset-data-dir --utt-list data/dev.list data/train data/dev_ft
+  cgs-subset-data-dir --utt-list data/dev.list data/train_mfcc data/dev_ft_mfcc
+  cgs-perturb-speed --factors "0.9 1.0 1.1" data/train_ft data/train_ft_sp
+  features data/train_ft_sp train_ft_sp
+  cgs-align-gmm --nj "$nj" data/train_ft_sp_mfcc "$synth/data/lang" exp/mono exp/mono_ali_train_ft_sp
+  cgs-align-gmm --nj "$nj" data/dev_ft_mfcc "$synth/data/lang" exp/mono exp/mono_ali_dev_ft
   end_stage 4
 fi
 
 if begin_stage 5 "fine-tune the synthetic DNN on the training speakers (fsdd-trained)"; then
   cgs-train-dnn --init-model "$synth/exp/dnn" --lr 0.0002 --max-epochs 6 \
-    data/train_ft exp/mono_ali_train/ali.pdf.ark data/dev_ft exp/mono_ali_train/ali.pdf.ark \
+    data/train_ft_sp exp/mono_ali_train_ft_sp/ali.pdf.ark data/dev_ft exp/mono_ali_dev_ft/ali.pdf.ark \
     "$(cat exp/mono/graph_digits/num_pdfs)" exp/fsdd-trained
   cgs-decode --nj "$nj" --acwt-from "$synth/exp/dnn/decode_dev" exp/mono/graph_digits data/test \
     exp/fsdd-trained exp/fsdd-trained/decode_test
