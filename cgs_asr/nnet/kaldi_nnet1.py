@@ -86,7 +86,7 @@ def network_components(network: nn.Sequential) -> list[Component]:
     components = []
     for module in network:
         if isinstance(module, nn.Linear):
-            weight = module.weight.detach().numpy().astype(np.float32)  # masked: CGS zeros in place
+            weight = module.weight.detach().numpy().astype(np.float32) + np.float32(0)  # CGS zeros, not -0
             components.append(Component("AffineTransform", *weight.shape, {
                 "weight": weight, "bias": module.bias.detach().numpy().astype(np.float32)}))
         elif isinstance(module, nn.ReLU):
