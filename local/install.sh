@@ -19,8 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-# Reinstall only when the dependencies changed.
-want=$(cat "$root/setup.cfg" "$root/pyproject.toml" | sha1sum | cut -d' ' -f1)
+# Reinstall only when the dependencies or the compiled emulator kernel changed.
+want=$(cat "$root/setup.cfg" "$root/pyproject.toml" "$root/setup.py" "$root/cgs_asr/hw/_blocksparse.c" | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$venv/.install-stamp" 2>/dev/null)" != "$want" ]; then
   echo "install.sh: installing Python packages into $venv"
   "$venv/bin/pip" install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true

@@ -1,11 +1,14 @@
 """The emulator gives exactly the reference's integers, on random networks and on trained ones."""
 
+import platform
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from cgs_asr.hw import Emulator, EngineConfig, reference_run, to_int_model, worst_case_sum
+from cgs_asr.hw import emulator as emulator_module
 from cgs_asr.hw.synthetic import random_inputs, random_int_layer, random_int_model
 from cgs_asr.hw.intmodel import IntModel
 from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat
@@ -84,6 +87,44 @@ def test_fast_path_equals_sequential_path_without_overflow():
     slow = Emulator(model, engine_order=True)
     assert slow.paths == ["sequential"] * 3
     assert np.array_equal(fast.run(inputs), slow.run(inputs))
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the kernel is built and required on x86-64 only")
+def test_compiled_kernel_is_built():
+    assert emulator_module._blocksparse is not None, "cgs_asr/hw/_blocksparse.c was not built: run local/install.sh"
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+@pytest.mark.parametrize("overflow", ["saturate", "wrap"])
+def test_compiled_kernel_equals_torch_path_and_reference(case, overflow):
+    """Frame counts and chunks leave tails shorter than the kernel's 16-frame tiles; 12-bit accumulators wrap."""
+    sizes, block, keep, wb, ab, activation = CASES[case]
+    rng = np.random.default_rng([case, 99])
+    model = random_int_model(rng, sizes, block=block, keep=keep, weight_bits=wb, out_bits=ab, input_bits=ab,
+                             activation=activation, bias_bits=12)
+    inputs = random_inputs(rng, model, 75)
+    bits = 24 if overflow == "saturate" else 12
+    engine = EngineConfig(accumulator_bits=bits, overflow=overflow)
+    compiled = Emulator(model, engine, chunk_frames=40)
+    torch_path = Emulator(model, engine, chunk_frames=40, compiled=False)
+    assert not any(plan.compiled for plan in torch_path.plans)
+    if emulator_module._blocksparse is not None:
+        assert [plan.compiled for plan in compiled.plans] == \
+            [plan.path == "float32" and not plan.dense for plan in compiled.plans]
+    expected = reference_run(model, inputs, engine)
+    assert np.array_equal(compiled.run(inputs), expected)
+    assert np.array_equal(torch_path.run(inputs), expected)
+
+
+def test_float64_block_layers_use_the_torch_path():
+    rng = np.random.default_rng(11)
+    model = random_int_model(rng, [64, 48, 10], block=(16, 16), keep=0.5, weight_bits=12, input_bits=12,
+                             out_bits=12, bias_bits=16)
+    engine = EngineConfig(accumulator_bits=40)
+    emulator = Emulator(model, engine)
+    assert emulator.paths == ["float64", "float64"] and not any(plan.compiled for plan in emulator.plans)
+    inputs = random_inputs(rng, model, 33)
+    assert np.array_equal(emulator.run(inputs), reference_run(model, inputs, engine))
 
 
 def test_worst_case_bound_is_attained_by_sign_matched_inputs():

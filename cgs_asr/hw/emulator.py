@@ -13,14 +13,17 @@ b_acc`` is a looser form of the same bound).  Then:
   the kept weights in stored order, saturating after every addition.
 
 The fast path exploits the block structure: activations are kept
-feature-major ``(features, frames)``; for each block-row the input rows of
-its kept block-columns are gathered and multiplied by the kept blocks
-stacked side by side, a group of block-rows per batched product.  A CGS
-layer keeping 25 % of its blocks thus does a quarter of the dense
-multiplications (small batched products run at a lower rate than one large
-one, so the time saved is less than 4x).  Short edge blocks are padded with
-zero weights (reading input 0) inside this computation only; the padding
-adds exact zeros.  Frames are processed in chunks.
+feature-major ``(features, frames)``, and a CGS layer keeping 25 % of its
+blocks does a quarter of the dense multiplications.  In float32 a compiled
+kernel (``_blocksparse.c``, built at install) reads the input rows of each
+block-row's kept block-columns in place; without it, or in float64, the
+rows are gathered and multiplied by the kept blocks stacked side by side, a
+group of block-rows per batched product (with 16-row blocks the gather and
+the BLAS library's packing cost as much as the arithmetic, so this path
+saves far less than 4x).  Short edge blocks are padded with zero weights
+(reading input 0) inside this computation only; the padding adds exact
+zeros.  Dense layers are one BLAS product.  Frames are processed in chunks;
+the logits come out frame-major, as the caller wants them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ import torch
 
 from .engine import EngineConfig
 from .intmodel import IntLayer, IntModel
+
+try:
+    from . import _blocksparse
+except ImportError:   # not built (no compiler at install): the torch path gives the same integers
+    _blocksparse = None
 
 FLOAT32_EXACT = 2 ** 24
 FLOAT64_EXACT = 2 ** 53
@@ -64,7 +72,7 @@ class _LayerPlan:
     the scale are folded into the bias and the weights of the float product.
     """
 
-    def __init__(self, layer: IntLayer, engine: EngineConfig, engine_order: bool = False):
+    def __init__(self, layer: IntLayer, engine: EngineConfig, engine_order: bool = False, compiled: bool = True):
         if layer.bias_bits > engine.accumulator_bits:
             raise ValueError(f"{layer.bias_bits}-bit biases do not fit a {engine.accumulator_bits}-bit accumulator")
         self.layer = layer
@@ -76,6 +84,8 @@ class _LayerPlan:
         self.scale = 2.0 ** -self.shift
         bound = worst_case_sum(layer)
         self.may_overflow = bound > self.acc_high
+        self.frames_first = layer.activation == "logits"   # accumulate() returns (frames, outputs)
+        self.compiled = False
         if engine_order or (self.may_overflow and engine.overflow == "saturate"):
             self.path = "sequential"
         elif bound + self.half < FLOAT32_EXACT:
@@ -89,18 +99,20 @@ class _LayerPlan:
             self._prepare_sequential()
         else:
             self.input_dtype = torch.float32 if self.path == "float32" else torch.float64
-            self._prepare_fast()
+            self._prepare_fast(compiled and _blocksparse is not None and self.path == "float32")
         if layer.activation == "sigmoid":
             self.lut = torch.from_numpy(layer.lut).to(torch.float64)
 
-    def _prepare_fast(self) -> None:
+    def _prepare_fast(self, compiled: bool) -> None:
         layer, grid = self.layer, self.layer.grid
         self.fold = not self.may_overflow   # a wrapping sum must be wrapped before it is scaled
         weight_scale, bias = (self.scale, (layer.bias + self.half) * self.scale) if self.fold else (1.0, layer.bias)
         self.dense = layer.kept_per_row == grid.n_block_cols and grid.n_block_rows == 1
+        self.compiled = compiled and not self.dense   # dense layers: BLAS is faster
         if self.dense:
             self.matrix = torch.from_numpy(layer.dense_weights() * weight_scale).to(self.input_dtype)
-            self.bias = torch.from_numpy(np.asarray(bias, dtype=np.float64)).to(self.input_dtype)[:, None]
+            self.bias = torch.from_numpy(np.asarray(bias, dtype=np.float64)).to(self.input_dtype)
+            self.bias = self.bias[None, :] if self.frames_first else self.bias[:, None]
             return
         rows, cols, k = layer.block_rows, layer.block_cols, layer.kept_per_row
         stacked = np.zeros((grid.n_block_rows, rows, k * cols))
@@ -113,9 +125,13 @@ class _LayerPlan:
             gather[block.block_row, j * cols:j * cols + width] = np.arange(*block.cols)
         padded_bias = np.zeros(grid.n_block_rows * rows)
         padded_bias[:layer.out_features] = bias
-        self.stacked = torch.from_numpy(stacked).to(self.input_dtype)
         self.gather = torch.from_numpy(gather)
-        self.bias = torch.from_numpy(padded_bias).to(self.input_dtype).view(grid.n_block_rows, rows, 1)
+        self.bias = torch.from_numpy(padded_bias).to(self.input_dtype)
+        if self.compiled:   # the kernel wants the weights of one input adjacent: (block-rows, K, rows)
+            self.stacked = torch.from_numpy(stacked.transpose(0, 2, 1)).to(self.input_dtype).contiguous()
+        else:
+            self.stacked = torch.from_numpy(stacked).to(self.input_dtype)
+            self.bias = self.bias.view(grid.n_block_rows, rows, 1)
 
     def _prepare_sequential(self) -> None:
         """Per output, the input index and weight of each product in engine order (zero-padded)."""
@@ -136,17 +152,40 @@ class _LayerPlan:
                 self.seq_weight[i, :len(products)] = torch.tensor([int(w) for w in weight])
 
     def accumulate(self, x: torch.Tensor) -> torch.Tensor:
-        """``(accumulator + half) * 2**-shift`` as ``(outputs, frames)``, for inputs ``(inputs, frames)``."""
+        """``(accumulator + half) * 2**-shift`` as ``(outputs, frames)``, for inputs ``(inputs, frames)``.
+
+        ``(frames, outputs)`` where ``frames_first`` (the logits): written so
+        by the products themselves, where a transposing copy would cost much.
+        """
         x = x.to(self.input_dtype)
         if self.path == "sequential":
-            return self._scaled(self._accumulate_sequential(x))
-        if self.dense:
+            acc = self._scaled(self._accumulate_sequential(x))
+            return acc.T if self.frames_first else acc
+        if self.dense and self.frames_first:
+            acc = torch.addmm(self.bias, x.T, self.matrix.T)
+        elif self.dense:
             acc = torch.addmm(self.bias, self.matrix, x)
+        elif self.compiled:
+            acc = self._compiled_product(x)
         else:
             acc = self._block_product(x)
+            acc = acc.T if self.frames_first else acc
         if self.fold:
             return acc
         return self._scaled(self._limit(acc.to(torch.int64)))  # wrap: exact sum wrapped once = wrapped per add
+
+    def _compiled_product(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous()
+        n_block_rows, k, rows = self.stacked.shape
+        frames, padded = x.shape[1], n_block_rows * rows
+        if self.frames_first:
+            acc, row_stride, frame_stride = torch.empty(frames, padded), 1, padded
+        else:
+            acc, row_stride, frame_stride = torch.empty(padded, frames), frames, 1
+        _blocksparse.product(x.data_ptr(), frames, self.gather.data_ptr(), self.stacked.data_ptr(), n_block_rows, k,
+                             rows, self.bias.data_ptr(), acc.data_ptr(), row_stride, frame_stride)
+        out = self.layer.out_features
+        return acc[:, :out] if self.frames_first else acc[:out]
 
     def _block_product(self, x: torch.Tensor) -> torch.Tensor:
         """Kept blocks times gathered input slabs, a group of block-rows at a time.
@@ -199,15 +238,17 @@ class Emulator:
     """Runs an ``IntModel`` on the engine's arithmetic, bit-exactly, many frames at a time.
 
     ``engine_order=True`` models the engine's summation order in every layer,
-    even where a faster order is proved to give the same integers.
+    even where a faster order is proved to give the same integers;
+    ``compiled=False`` uses the torch products instead of the compiled
+    block-sparse kernel (which is also skipped where it was not built).
     """
 
     def __init__(self, model: IntModel, engine: EngineConfig | None = None, chunk_frames: int = 256,
-                 engine_order: bool = False):
+                 engine_order: bool = False, compiled: bool = True):
         self.model = model
         self.engine = engine or EngineConfig()
         self.chunk_frames = chunk_frames
-        self.plans = [_LayerPlan(layer, self.engine, engine_order) for layer in model.layers]
+        self.plans = [_LayerPlan(layer, self.engine, engine_order, compiled) for layer in model.layers]
 
     @property
     def paths(self) -> list[str]:
@@ -228,7 +269,7 @@ class Emulator:
                     self.plans[0].input_dtype, memory_format=torch.contiguous_format)
                 for plan in self.plans:
                     x = plan.finish(plan.accumulate(x))
-                logits[start:start + x.shape[1]] = x.numpy().T  # integer-valued floats: exact cast
+                torch.from_numpy(logits[start:start + x.shape[0]]).copy_(x)  # integer-valued floats: exact cast
         return logits
 
     def __call__(self, features: np.ndarray) -> EmulatorOutput:
