@@ -64,9 +64,10 @@ if begin_stage 2 "frame labels: the synthetic monophone GMM aligns every recordi
   end_stage 2
 fi
 
-if begin_stage 3 "KWS DNNs: dense float; CGS 75 % then 5-bit QAT fine-tuning"; then
+if begin_stage 3 "KWS DNNs: dense float; CGS 75 % (largest blocks of the dense one, fine-tuned); 5-bit QAT"; then
   kws_train_dnn exp/dnn --max-epochs "$kws_epochs"
-  kws_train_dnn exp/dnn_cgs75 --max-epochs "$kws_epochs" --cgs-keep 0.25 --cgs-block 16
+  kws_train_dnn exp/dnn_cgs75 --init-model exp/dnn --cgs-keep 0.25 --cgs-block 16 --cgs-selection magnitude \
+    --lr 0.0005 --max-epochs "$kws_epochs"
   kws_train_dnn exp/dnn_cgs75_q5 --init-model exp/dnn_cgs75 --qat-bits 5 --max-epochs 3 --lr 0.0002
   end_stage 3
 fi

@@ -138,8 +138,9 @@ if begin_stage 13 "KWS DNN, dense float: 3 x 512 over +-$kws_context frames of M
   end_stage 13
 fi
 
-if begin_stage 14 "KWS DNN with CGS (75 % of the 16 x 16 blocks dropped at random) and 5-bit weights (QAT fine-tuning)"; then
-  kws_train_dnn exp/kws/dnn_cgs75 --max-epochs "$kws_epochs" --cgs-keep 0.25 --cgs-block 16
+if begin_stage 14 "KWS DNN with CGS (the dense DNN's largest 16 x 16 blocks kept, 25 %, then fine-tuned) and 5-bit weights (QAT)"; then
+  kws_train_dnn exp/kws/dnn_cgs75 --init-model exp/kws/dnn --cgs-keep 0.25 --cgs-block 16 --cgs-selection magnitude \
+    --lr 0.0005 --max-epochs "$kws_epochs"
   kws_train_dnn exp/kws/dnn_cgs75_q5 --init-model exp/kws/dnn_cgs75 --qat-bits 5 --max-epochs 3 --lr 0.0002
   end_stage 14
 fi
