@@ -97,16 +97,19 @@ def test_compiled_kernel_is_built():
 @pytest.mark.parametrize("case", range(len(CASES)))
 @pytest.mark.parametrize("overflow", ["saturate", "wrap"])
 def test_compiled_kernel_equals_torch_path_and_reference(case, overflow):
-    """Frame counts and chunks leave tails shorter than the kernel's 16-frame tiles; 12-bit accumulators wrap."""
+    """Chunks of 150 and 40 frames: several 64-frame spans, tails shorter than the kernel's 16-frame tiles.
+
+    With 12-bit accumulators the sums may wrap: the kernel then sums unscaled
+    and the sums are wrapped after it."""
     sizes, block, keep, wb, ab, activation = CASES[case]
     rng = np.random.default_rng([case, 99])
     model = random_int_model(rng, sizes, block=block, keep=keep, weight_bits=wb, out_bits=ab, input_bits=ab,
                              activation=activation, bias_bits=12)
-    inputs = random_inputs(rng, model, 75)
+    inputs = random_inputs(rng, model, 190)
     bits = 24 if overflow == "saturate" else 12
     engine = EngineConfig(accumulator_bits=bits, overflow=overflow)
-    compiled = Emulator(model, engine, chunk_frames=40)
-    torch_path = Emulator(model, engine, chunk_frames=40, compiled=False)
+    compiled = Emulator(model, engine, chunk_frames=150)
+    torch_path = Emulator(model, engine, chunk_frames=150, compiled=False)
     assert not any(plan.compiled for plan in torch_path.plans)
     if emulator_module._blocksparse is not None:
         assert [plan.compiled for plan in compiled.plans] == \

@@ -24,6 +24,7 @@
 typedef float v8 __attribute__((vector_size(32)));
 #define FRAMES 16   /* frames per tile: two 8-float vectors */
 #define OUTPUTS 6   /* outputs per tile: 12 vector sums stay in 16 AVX registers */
+#define SPAN 64     /* frames done by all block-rows before the next: their inputs stay in cache */
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -73,29 +74,32 @@ __attribute__((target_clones("arch=x86-64-v3", "default")))  /* AVX2 + FMA where
 static void block_product(const float *x, Py_ssize_t frames, const int64_t *gather, const float *w,
                           Py_ssize_t block_rows, Py_ssize_t k, Py_ssize_t bo, const float *bias, float *y,
                           Py_ssize_t ys_o, Py_ssize_t ys_f) {
-    const Py_ssize_t whole = frames - frames % FRAMES;
-    for (Py_ssize_t r = 0; r < block_rows; r++) {
-        const int64_t *g = gather + r * k;
-        const float *wr = w + r * k * bo, *b = bias + r * bo;
-        float *yr = y + r * bo * ys_o;
-        for (Py_ssize_t f0 = 0; f0 < whole; f0 += FRAMES) {
-            for (Py_ssize_t o0 = 0; o0 < bo; o0 += OUTPUTS) {
-                switch (bo - o0 < OUTPUTS ? bo - o0 : OUTPUTS) {  /* a constant count per call: unrolled */
-                case 1: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 1); break;
-                case 2: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 2); break;
-                case 3: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 3); break;
-                case 4: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 4); break;
-                case 5: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 5); break;
-                default: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, OUTPUTS);
+    for (Py_ssize_t start = 0; start < frames; start += SPAN) {
+        const Py_ssize_t stop = start + SPAN < frames ? start + SPAN : frames;
+        for (Py_ssize_t r = 0; r < block_rows; r++) {
+            const int64_t *g = gather + r * k;
+            const float *wr = w + r * k * bo, *b = bias + r * bo;
+            float *yr = y + r * bo * ys_o;
+            Py_ssize_t f0 = start;
+            for (; f0 + FRAMES <= stop; f0 += FRAMES) {
+                for (Py_ssize_t o0 = 0; o0 < bo; o0 += OUTPUTS) {
+                    switch (bo - o0 < OUTPUTS ? bo - o0 : OUTPUTS) {  /* a constant count per call: unrolled */
+                    case 1: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 1); break;
+                    case 2: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 2); break;
+                    case 3: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 3); break;
+                    case 4: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 4); break;
+                    case 5: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, 5); break;
+                    default: tile(x, frames, g, wr, k, bo, b, yr, ys_o, ys_f, f0, o0, OUTPUTS);
+                    }
                 }
             }
-        }
-        for (Py_ssize_t o = 0; o < bo; o++) {
-            for (Py_ssize_t f = whole; f < frames; f++) {
-                float sum = b[o];
-                for (Py_ssize_t i = 0; i < k; i++)
-                    sum += wr[i * bo + o] * x[g[i] * frames + f];
-                yr[o * ys_o + f * ys_f] = sum;
+            for (Py_ssize_t o = 0; o < bo; o++) {   /* the last few frames, one at a time */
+                for (Py_ssize_t f = f0; f < stop; f++) {
+                    float sum = b[o];
+                    for (Py_ssize_t i = 0; i < k; i++)
+                        sum += wr[i * bo + o] * x[g[i] * frames + f];
+                    yr[o * ys_o + f * ys_f] = sum;
+                }
             }
         }
     }
