@@ -2,9 +2,10 @@
 
 Network: 440 inputs, 4 x 512 hidden (ReLU), 2000 outputs; 16 x 16 blocks,
 6-bit weights, 8-bit activations, 24-bit accumulator (so every layer takes
-the proved-exact float32 path).  For information, also CGS-75 % with
-32 x 32 blocks.  Each variant runs several times, interleaved, and the best
-time counts.  Everything runs on one torch thread (restored afterwards) and
+the proved-exact float32 path, and the CGS layers the compiled block-sparse
+kernel where it was built: ``compiled_kernel`` says).  For information,
+also CGS-75 % with 32 x 32 blocks.  Each variant runs several times,
+interleaved, and the best time counts.  Everything runs on one torch thread (restored afterwards) and
 time is the process's CPU time, so that a machine shared with other jobs
 disturbs the ratios as little as possible (on an idle machine, CPU time and
 wall time of a single thread agree).
@@ -82,12 +83,14 @@ def measure(quick: bool = False) -> dict:
         "network": SIZES,
         "torch_threads": 1,
         "frames_per_second": fps,
+        "compiled_kernel": all(plan.compiled for plan in emulators["emulator_cgs75"].plans),
         "cgs_over_dense": fps["emulator_cgs75"] / fps["emulator_dense"],
         "dense_over_torch": fps["emulator_dense"] / fps["torch_float32_dense"],
         "targets": TARGETS,
     }
     for name, value in fps.items():
         print(f"{name:>22}: {value:12,.0f} frames/s")
+    print(f"{'compiled_kernel':>22}: {result['compiled_kernel']}")
     for name, target in TARGETS.items():
         print(f"{name:>22}: {result[name]:12.2f}   (target >= {target})")
     return result
