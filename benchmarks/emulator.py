@@ -5,10 +5,10 @@ Network: 440 inputs, 4 x 512 hidden (ReLU), 2000 outputs; 16 x 16 blocks,
 the proved-exact float32 path, and the CGS layers the compiled block-sparse
 kernel where it was built: ``compiled_kernel`` says).  For information,
 also CGS-75 % with 32 x 32 blocks.  Each variant runs several times,
-interleaved, and the best time counts.  Everything runs on one torch thread (restored afterwards) and
-time is the process's CPU time, so that a machine shared with other jobs
-disturbs the ratios as little as possible (on an idle machine, CPU time and
-wall time of a single thread agree).
+interleaved, and the best time counts.  Everything runs on one torch thread
+(restored afterwards) and time is the process's CPU time, so that a machine
+shared with other jobs disturbs the ratios as little as possible (on an idle
+machine, CPU time and wall time of a single thread agree).
 
 Targets: CGS / dense emulator >= 2.5; dense emulator / torch float32 >= 0.3.
 Run: ``python3 benchmarks/emulator.py [--quick]``.
