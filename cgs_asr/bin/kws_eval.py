@@ -114,7 +114,8 @@ def main(argv):
         if rate == 1.0:
             write_ctm(args.out_dir / "detections.ctm",
                       {s: [WordTime(d.keyword, d.time, d.time) for d in found[s]] for s in streams.utts})
-    result = {"accuracy": accuracy, "frr_at_1fa_per_hour": frr_at(curve, 1.0), "frr_at_0.5fa_per_hour": frr_at(curve, 0.5),
+    result = {"accuracy": accuracy,
+              "frr_at_1fa_per_hour": frr_at(curve, 1.0), "frr_at_0.5fa_per_hour": frr_at(curve, 0.5),
               "isolated_keywords": len(targets), "stream_hours": hours, "keyword_occurrences": occurrences,
               "operating_points": points, "curve": curve,
               "settings": {"model_dir": str(args.model_dir), "kernel": args.kernel, "w_smooth": config.w_smooth,
