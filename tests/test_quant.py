@@ -8,7 +8,7 @@ from torch import nn
 
 from cgs_asr.quant import (
     ActivationQuant, LayerBits, QuantConfig, QuantSigmoid, WeightQuant, calibrate, fake_quantize,
-    frac_bits_for_range, int_range, prepare_qat, quant_layers, quantize, quantize_post_training,
+    frac_bits_for_range, frac_bits_least_error, int_range, prepare_qat, quant_layers, quantize, quantize_post_training,
     update_weight_scales,
 )
 from cgs_asr.sparsity import BlockMask, BlockSparsity, CGSConfig, apply_cgs
@@ -44,6 +44,25 @@ def test_frac_bits_for_range(absmax, bits, expected):
     assert frac_bits_for_range(absmax, bits) == expected
     low, high = int_range(bits)
     assert absmax * 2.0 ** expected <= -low
+
+
+def test_weight_format_gives_up_outliers_for_a_finer_step():
+    g = torch.Generator().manual_seed(0)
+    weights = 0.05 * torch.randn(64, 64, generator=g)
+    weights[0, 0] = 0.9  # one outlier: a scale fitted to it leaves the rest few levels
+    no_clip = frac_bits_for_range(0.9, 6)
+    chosen = frac_bits_least_error(weights, 6)
+    assert no_clip < chosen <= no_clip + 3
+
+    def error(frac):
+        return float(torch.sum((fake_quantize(weights, 6, frac) - weights) ** 2))
+    assert error(chosen) < error(no_clip)
+    assert all(error(chosen) <= error(f) for f in range(no_clip, no_clip + 4))
+
+
+def test_weight_format_without_outliers_keeps_the_range():
+    weights = torch.linspace(-0.9, 0.9, 101)  # uniform: clipping the ends costs more than it saves
+    assert frac_bits_least_error(weights, 6) == frac_bits_for_range(0.9, 6)
 
 
 def test_quantize_rounds_half_up_and_clamps():

@@ -14,7 +14,7 @@ Typical use::
 
 from .config import (ACTIVATION_BITS, ASR_WEIGHT_BITS, BIAS_BITS, KWS_WEIGHT_BITS, LayerBits,
                      QuantConfig)
-from .fixed_point import fake_quantize, frac_bits_for_range, int_range, quantize
+from .fixed_point import fake_quantize, frac_bits_for_range, frac_bits_least_error, int_range, quantize
 from .modules import ActivationQuant, BiasQuant, FakeQuant, QuantSigmoid, WeightQuant
 from .prepare import (QuantLayer, calibrate, prepare_qat, quant_layers, quantize_post_training,
                       update_weight_scales)
@@ -22,6 +22,6 @@ from .prepare import (QuantLayer, calibrate, prepare_qat, quant_layers, quantize
 __all__ = [
     "ACTIVATION_BITS", "ASR_WEIGHT_BITS", "BIAS_BITS", "KWS_WEIGHT_BITS", "ActivationQuant", "BiasQuant",
     "FakeQuant", "LayerBits", "QuantConfig", "QuantLayer", "QuantSigmoid", "WeightQuant", "calibrate",
-    "fake_quantize", "frac_bits_for_range", "int_range", "prepare_qat", "quant_layers", "quantize",
-    "quantize_post_training", "update_weight_scales",
+    "fake_quantize", "frac_bits_for_range", "frac_bits_least_error", "int_range", "prepare_qat", "quant_layers",
+    "quantize", "quantize_post_training", "update_weight_scales",
 ]

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .fixed_point import fake_quantize, frac_bits_for_range
+from .fixed_point import fake_quantize, frac_bits_for_range, frac_bits_least_error
 
 
 class FakeQuant(nn.Module):
@@ -45,10 +45,10 @@ class FakeQuant(nn.Module):
 
 
 class WeightQuant(FakeQuant):
-    """Per-layer weight format; its scale is chosen from the weight's largest magnitude."""
+    """Per-layer weight format; its power-of-two scale gives the least squared error (see frac_bits_least_error)."""
 
     def fit_range(self, weight: torch.Tensor) -> None:
-        self.set_format(frac_bits_for_range(float(weight.detach().abs().max()), int(self.bits)))
+        self.set_format(frac_bits_least_error(weight, int(self.bits)))
 
 
 class BiasQuant(FakeQuant):
