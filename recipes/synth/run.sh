@@ -86,9 +86,8 @@ if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the be
   end_stage 8
 fi
 
-if begin_stage 9 "CGS DNN: the dense DNN's 16 x 16 weight blocks of largest magnitude kept (25 %, equal per block-row), then fine-tuned"; then
-  train_dnn exp/dnn_cgs75 --init-model exp/dnn --cgs-keep 0.25 --cgs-block 16 --cgs-selection magnitude \
-    --lr 0.0005 --max-epochs 6
+if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row"; then
+  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16
   end_stage 9
 fi
 
