@@ -8,13 +8,14 @@ import sys
 import pytest
 import torch
 
+from cgs_asr.bin import train_dnn
 from test_nnet import NUM_PDFS, write_separable_data
 
 LOSS = re.compile(r"train loss (\S+) .* dev loss (\S+)")
 
 
-def _train_command(train_dir, dev_dir, model_dir):
-    return ["-m", "cgs_asr.bin.train_dnn", str(train_dir), str(train_dir / "ali.ark"), str(dev_dir),
+def _train_args(train_dir, dev_dir, model_dir):
+    return [str(train_dir), str(train_dir / "ali.ark"), str(dev_dir),
             str(dev_dir / "ali.ark"), str(NUM_PDFS), str(model_dir), "--hidden-layers", "2", "--hidden-dim", "32",
             "--context", "2", "--max-epochs", "3", "--batch-size", "61", "--lr", "3e-3", "--num-threads", "1",
             "--seed", "5", "--cgs-keep", "0.5", "--cgs-block", "8"]
@@ -30,13 +31,12 @@ def _losses(model_dir):
 def test_two_processes_train_like_one(tmp_path):
     train_dir = write_separable_data(tmp_path / "train", 12, seed=1)
     dev_dir = write_separable_data(tmp_path / "dev", 4, seed=2)
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
     single, double = tmp_path / "one", tmp_path / "two"
-    subprocess.run([sys.executable, *_train_command(train_dir, dev_dir, single)], check=True, env=env,
-                   capture_output=True)
+    train_dnn.main(_train_args(train_dir, dev_dir, single))  # one process: this one
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
-    run = subprocess.run([torchrun, "--nproc-per-node", "2", "--master-port", "0", "--standalone",
-                          *_train_command(train_dir, dev_dir, double)], env=env, capture_output=True, text=True)
+    run = subprocess.run([torchrun, "--nproc-per-node", "2", "--standalone", "-m", "cgs_asr.bin.train_dnn",
+                          *_train_args(train_dir, dev_dir, double)], env={**os.environ, "OMP_NUM_THREADS": "1"},
+                         capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
 
     one, two = _losses(single), _losses(double)
