@@ -18,7 +18,7 @@ from cgs_asr.bin.common import program
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.models import KERNELS, loglikes_function
-from cgs_asr.decode.wfst import DECODERS, WfstDecoder
+from cgs_asr.decode.wfst import BEAM, DECODERS, LATTICE_BEAM, MAX_ACTIVE, WfstDecoder
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.jobs import add_job_options, jobs_from_args
 from cgs_asr.lang.files import atomic_write_text
@@ -36,9 +36,9 @@ def main(argv):
     parser.add_argument("--decoder", choices=DECODERS, default="faster",
                         help="search: faster (best path only, as decode-faster-mapped) or lattice-faster "
                              "(as latgen-faster-mapped; same best path, about 3x the search time)")
-    parser.add_argument("--beam", type=float, default=11.0)
-    parser.add_argument("--lattice-beam", type=float, default=6.0, help="lattice-faster only")
-    parser.add_argument("--max-active", type=int, default=3000)
+    parser.add_argument("--beam", type=float, default=BEAM)
+    parser.add_argument("--lattice-beam", type=float, default=LATTICE_BEAM, help="lattice-faster only")
+    parser.add_argument("--max-active", type=int, default=MAX_ACTIVE)
     add_job_options(parser)
     parser.add_argument("--kernel", choices=KERNELS, default="float",
                         help="DNN arithmetic: float (torch) or fixed (the engine emulator)")
