@@ -97,7 +97,7 @@ def test_compiled_kernel_is_built():
 @pytest.mark.parametrize("case", range(len(CASES)))
 @pytest.mark.parametrize("overflow", ["saturate", "wrap"])
 def test_compiled_kernel_equals_torch_path_and_reference(case, overflow):
-    """Chunks of 150 and 40 frames: several 64-frame spans, tails shorter than the kernel's 16-frame tiles.
+    """Chunks of 160 and 30 frames: the kernel's 72-frame spans, 24- and 8-frame tiles and single frames.
 
     With 12-bit accumulators the sums may wrap: the kernel then sums unscaled
     and the sums are wrapped after it."""
@@ -108,8 +108,8 @@ def test_compiled_kernel_equals_torch_path_and_reference(case, overflow):
     inputs = random_inputs(rng, model, 190)
     bits = 24 if overflow == "saturate" else 12
     engine = EngineConfig(accumulator_bits=bits, overflow=overflow)
-    compiled = Emulator(model, engine, chunk_frames=150)
-    torch_path = Emulator(model, engine, chunk_frames=150, compiled=False)
+    compiled = Emulator(model, engine, chunk_frames=160)
+    torch_path = Emulator(model, engine, chunk_frames=160, compiled=False)
     assert not any(plan.compiled for plan in torch_path.plans)
     if emulator_module._blocksparse is not None:
         assert [plan.compiled for plan in compiled.plans] == \
