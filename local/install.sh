@@ -8,6 +8,10 @@ venv=$root/.venv
 
 debs=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 python3 -c "import ensurepip" 2>/dev/null || debs+=(python3-venv)
+# A C compiler and Python's headers build the emulator's block-sparse kernel (setup.py).
+command -v cc >/dev/null || debs+=(gcc libc6-dev)
+python3 -c "import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))" \
+  2>/dev/null || debs+=(python3-dev)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
