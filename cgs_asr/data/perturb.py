@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import soundfile
-
-from cgs_asr.data.audio import write_wav
+from cgs_asr.data.audio import read_audio, read_audio_info, write_wav
 from cgs_asr.data.datadir import DataDir, DataDirError, write_data_dir
 from cgs_asr.data.synth.augment import change_speed
 
@@ -37,7 +35,8 @@ def perturb_speed(data: DataDir, factors: list[float], out: Path) -> DataDir:
             if factor != 1:
                 entry = str((out / "wav" / f"{prefix}{utt}.wav").resolve())
                 try:
-                    samples, rate = soundfile.read(data.wav_scp[utt], dtype="float32")
+                    rate = read_audio_info(data.wav_scp[utt]).samplerate
+                    samples = read_audio(data.wav_scp[utt], rate, name=utt) / 32768.0
                 except (OSError, RuntimeError) as e:  # soundfile raises RuntimeError subclasses
                     raise DataDirError(f"{data.path / 'wav.scp'}: utterance {utt}: cannot read audio: {e}") from e
                 write_wav(entry, change_speed(samples, rate, factor), rate)
