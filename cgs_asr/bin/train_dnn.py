@@ -74,6 +74,10 @@ def main(argv):
     training.add_argument("--max-epochs", type=positive(int), default=defaults.max_epochs)
     training.add_argument("--seed", type=int, default=defaults.seed)
     training.add_argument("--num-threads", type=positive(int), default=defaults.num_threads)
+    training.add_argument("--aug-warp", type=float, default=defaults.aug_warp,
+                          help="filterbank features only: warp the frequency axis by a factor in 1 +- this")
+    training.add_argument("--aug-freq-mask", type=non_negative_int, default=defaults.aug_freq_mask,
+                          help="filterbank features only: set a band of up to this many bins to 0")
     training.add_argument("--init-model", type=Path, help="start from this model dir's network and weights")
     cgs = parser.add_argument_group("coarse-grain sparsification")
     cgs.add_argument("--cgs-keep", type=positive(float), help="fraction of blocks kept in every block-row")
@@ -98,7 +102,8 @@ def main(argv):
 
 def _train(args):
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                         max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads)
+                         max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads,
+                         aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask)
     if args.init_model:
         init = load_acoustic_model(args.init_model)
         model_config, network, compression = init.config, init.network, compression_of(init)

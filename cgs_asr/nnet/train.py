@@ -32,6 +32,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
+from cgs_asr.nnet.augment import FeatureAugment
 from cgs_asr.nnet.dataset import FrameSet
 from cgs_asr.nnet.distributed import rank_and_world, sum_over_ranks
 
@@ -55,6 +56,8 @@ class TrainConfig:
     end_halving_impr: float = 0.001    # gain below which training stops, once halving
     seed: int = 0
     num_threads: int = 2               # with other jobs on the cores: 1, or OMP_WAIT_POLICY=PASSIVE
+    aug_warp: float = 0.0              # filterbank inputs: frequency warp factor in 1 +- aug_warp
+    aug_freq_mask: int = 0             # filterbank inputs: widest band of bins set to 0
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
@@ -62,6 +65,14 @@ class TrainConfig:
         for name in ("lr", "batch_size", "max_epochs", "num_threads"):
             if getattr(self, name) <= 0:
                 raise TrainConfigError(f"training config: {name} must be positive, not {getattr(self, name)}")
+        try:
+            self.augment
+        except ValueError as error:
+            raise TrainConfigError(f"training config: {error}") from None
+
+    @property
+    def augment(self) -> FeatureAugment:
+        return FeatureAugment(self.aug_warp, self.aug_freq_mask)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -118,6 +129,7 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
     rank, world = rank_and_world()
     trained = DistributedDataParallel(network) if world > 1 else network
     order = torch.Generator().manual_seed(config.seed)
+    augment = (config.augment, torch.Generator().manual_seed(config.seed + 1)) if config.augment.active else None
     optimizer = (torch.optim.Adam(network.parameters(), lr=config.lr) if config.optimizer == "adam" else
                  torch.optim.SGD(network.parameters(), lr=config.lr, momentum=config.momentum))
     log_file = open(log_path, "w", encoding="utf-8") if log_path and rank == 0 else None
@@ -140,7 +152,8 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
                 group["lr"] = lr
             start = time.perf_counter()
             train_loss, train_acc, step = _train_epoch(trained, train_set, optimizer, config.batch_size, order,
-                                                       step, on_step, f"epoch {epoch}", progress and rank == 0)
+                                                       augment, step, on_step, f"epoch {epoch}",
+                                                       progress and rank == 0)
             seconds = time.perf_counter() - start
             dev_loss, dev_acc = evaluate(network, dev_set)
             gain = dev_acc - best_acc
@@ -171,8 +184,11 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
 
 
 def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Optimizer, batch_size: int,
-                 order: torch.Generator, step: int, on_step, desc: str, progress: bool) -> tuple[float, float, int]:
+                 order: torch.Generator, augment: tuple[FeatureAugment, torch.Generator] | None, step: int,
+                 on_step, desc: str, progress: bool) -> tuple[float, float, int]:
     """One shuffled pass; returns mean loss, frame accuracy (before each update) and the step count.
+
+    ``augment``, if given, perturbs every minibatch with its own generator (see :mod:`cgs_asr.nnet.augment`).
 
     With several ranks each takes its share of every minibatch (see :mod:`cgs_asr.nnet.distributed`).
     """
@@ -189,6 +205,8 @@ def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Op
         if len(share) == 0:  # fewer frames than ranks: take part in the gradient exchange with weight 0
             share, weight = batch[:1], 0.0
         inputs, targets = frames.batch(share)
+        if augment:
+            inputs = augment[0](inputs, frames.feat_dim, augment[1])
         logits = network(inputs)
         loss = nn.functional.cross_entropy(logits, targets, reduction="sum")
         optimizer.zero_grad(set_to_none=True)
