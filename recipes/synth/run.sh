@@ -55,34 +55,35 @@ if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs)"; then
   end_stage 4
 fi
 
-if begin_stage 5 "monophone GMM-HMM: flat start, EM with realignment, alignment of train"; then
+if begin_stage 5 "GMM-HMM: monophone (flat start, EM with realignment), then triphone (decision tree) on its alignment"; then
   cgs-train-mono --nj "$nj" --max-utts "$mono_utts" data/asr/train_mfcc data/lang exp/mono
+  cgs-train-tri --nj "$nj" data/asr/train_mfcc data/lang exp/mono exp/tri1
   end_stage 5
 fi
 
-if begin_stage 6 "HCLG graph; GMM baseline decoding of dev and test; alignment of dev"; then
-  cgs-make-graph data/lang exp/mono exp/mono/graph
+if begin_stage 6 "HCLG graph; triphone GMM baseline decoding of dev and test; alignment of dev"; then
+  cgs-make-graph data/lang exp/tri1 exp/tri1/graph
   for split in dev test; do
-    cgs-decode --nj "$nj" exp/mono/graph "data/asr/${split}_mfcc" exp/mono "exp/mono/decode_$split"
+    cgs-decode --nj "$nj" exp/tri1/graph "data/asr/${split}_mfcc" exp/tri1 "exp/tri1/decode_$split"
   done
-  cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/mono exp/mono_ali_dev
+  cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/tri1 exp/tri1_ali_dev
   end_stage 6
 fi
 
-train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the monophone alignments of train and dev
+train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments of train and dev
   local out=$1; shift
-  cgs-train-dnn "$@" data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark \
-    "$(cat exp/mono/graph/num_pdfs)" "$out"
+  cgs-train-dnn "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
+    "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
-if begin_stage 7 "dense DNN on the monophone alignments (frame cross-entropy, newbob)"; then
+if begin_stage 7 "dense DNN on the triphone alignments (frame cross-entropy, newbob)"; then
   train_dnn exp/dnn
   end_stage 7
 fi
 
 if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the best scale on test"; then
-  cgs-decode --nj "$nj" --acwt-sweep "$acwt_sweep" exp/mono/graph data/asr/dev exp/dnn exp/dnn/decode_dev
-  cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/test exp/dnn exp/dnn/decode_test
+  cgs-decode --nj "$nj" --acwt-sweep "$acwt_sweep" exp/tri1/graph data/asr/dev exp/dnn exp/dnn/decode_dev
+  cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/test exp/dnn exp/dnn/decode_test
   end_stage 8
 fi
 
@@ -100,9 +101,9 @@ fi
 
 if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator (the dense DNN's acoustic scale)"; then
   for set in dev test; do
-    cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
+    cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
     for model in dnn_q6 dnn_cgs75_q6; do
-      cgs-decode --nj "$nj" --kernel fixed --acwt-from exp/dnn/decode_dev exp/mono/graph data/asr/$set \
+      cgs-decode --nj "$nj" --kernel fixed --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set \
         exp/$model exp/$model/decode_$set
     done
   done
@@ -163,7 +164,7 @@ fi
 if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; then
   rows=()
   for set in dev test; do
-    rows+=(--row asr gmm $set exp/mono/decode_$set/decode.json)
+    rows+=(--row asr gmm $set exp/tri1/decode_$set/decode.json)
     for system in dense-float:dnn dense-q6:dnn_q6 cgs75-float:dnn_cgs75 cgs75-q6:dnn_cgs75_q6; do
       dir=exp/${system#*:}/decode_$set
       [ -f $dir/decode.json ] || continue
@@ -178,7 +179,7 @@ fi
 
 if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev frame error against weight memory"; then
   cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 \
-    data/asr/train exp/mono/ali.pdf.ark data/asr/dev exp/mono_ali_dev/ali.pdf.ark "$(cat exp/mono/graph/num_pdfs)" \
+    data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" \
     exp/sweep_cgs
   end_stage 17
 fi
