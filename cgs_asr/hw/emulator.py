@@ -13,17 +13,17 @@ b_acc`` is a looser form of the same bound).  Then:
   the kept weights in stored order, saturating after every addition.
 
 The fast path exploits the block structure: activations are kept
-feature-major ``(features, frames)``, and a CGS layer keeping 25 % of its
+frame-major ``(frames, features)``, and a CGS layer keeping 25 % of its
 blocks does a quarter of the dense multiplications.  In float32 a compiled
-kernel (``_blocksparse.c``, built at install) reads the input rows of each
-block-row's kept block-columns in place; without it, or in float64, the
-rows are gathered and multiplied by the kept blocks stacked side by side, a
-group of block-rows per batched product (with 16-row blocks the gather and
-the BLAS library's packing cost as much as the arithmetic, so this path
-saves far less than 4x).  Short edge blocks are padded with zero weights
-(reading input 0) inside this computation only; the padding adds exact
-zeros.  Dense layers are one BLAS product.  Frames are processed in chunks;
-the logits come out frame-major, as the caller wants them.
+kernel (``_blocksparse.c``, built at install) reads the input columns of
+each block-row's kept block-columns in place; without it, or in float64,
+the columns are gathered and multiplied by the kept blocks stacked side by
+side, a group of block-rows per batched product (with 16-row blocks the
+gather and the BLAS library's packing cost as much as the arithmetic, so
+this path saves far less than 4x).  Short edge blocks are padded with zero
+weights (reading input 0), and the kernel pads block-rows to a multiple of
+8 outputs, inside this computation only; the padding adds exact zeros.
+Dense layers are one BLAS product.  Frames are processed in chunks.
 """
 
 from __future__ import annotations
@@ -84,7 +84,6 @@ class _LayerPlan:
         self.scale = 2.0 ** -self.shift
         bound = worst_case_sum(layer)
         self.may_overflow = bound > self.acc_high
-        self.frames_first = layer.activation == "logits"   # accumulate() returns (frames, outputs)
         self.compiled = False
         if engine_order or (self.may_overflow and engine.overflow == "saturate"):
             self.path = "sequential"
@@ -112,9 +111,10 @@ class _LayerPlan:
         if self.dense:
             self.matrix = torch.from_numpy(layer.dense_weights() * weight_scale).to(self.input_dtype)
             self.bias = torch.from_numpy(np.asarray(bias, dtype=np.float64)).to(self.input_dtype)
-            self.bias = self.bias[None, :] if self.frames_first else self.bias[:, None]
             return
         rows, cols, k = layer.block_rows, layer.block_cols, layer.kept_per_row
+        if self.compiled:
+            rows = -(-rows // 8) * 8   # the kernel's vectors: 8 outputs
         stacked = np.zeros((grid.n_block_rows, rows, k * cols))
         gather = np.zeros((grid.n_block_rows, k * cols), dtype=np.int64)  # padding reads input 0, times 0
         for position, block in enumerate(layer.blocks()):
@@ -123,15 +123,21 @@ class _LayerPlan:
             stacked[block.block_row, :height, j * cols:j * cols + width] = \
                 layer.weights[block.offset:block.offset + block.size].reshape(height, width) * weight_scale
             gather[block.block_row, j * cols:j * cols + width] = np.arange(*block.cols)
-        padded_bias = np.zeros(grid.n_block_rows * rows)
-        padded_bias[:layer.out_features] = bias
+        padded_bias = np.zeros((grid.n_block_rows, rows))
+        for r in range(grid.n_block_rows):
+            outputs = bias[r * layer.block_rows:(r + 1) * layer.block_rows]
+            padded_bias[r, :len(outputs)] = outputs
+        # Output i of the layer sits at column output_index[i] of the padded product.
+        self.output_index = torch.from_numpy(
+            (np.arange(layer.out_features) // layer.block_rows * rows + np.arange(layer.out_features) % layer.block_rows))
+        self.output_slice = rows == layer.block_rows   # then the outputs are the first columns, a view suffices
         self.gather = torch.from_numpy(gather)
-        self.bias = torch.from_numpy(padded_bias).to(self.input_dtype)
-        if self.compiled:   # the kernel wants the weights of one input adjacent: (block-rows, K, rows)
-            self.stacked = torch.from_numpy(stacked.transpose(0, 2, 1)).to(self.input_dtype).contiguous()
-        else:
-            self.stacked = torch.from_numpy(stacked).to(self.input_dtype)
-            self.bias = self.bias.view(grid.n_block_rows, rows, 1)
+        self.bias = torch.from_numpy(padded_bias.reshape(-1)).to(self.input_dtype)
+        # (block-rows, K, rows): the weights of one input adjacent, as the kernel wants them; the torch
+        # path multiplies (block-rows, frames, K) slabs by them.
+        self.stacked = torch.from_numpy(stacked.transpose(0, 2, 1)).to(self.input_dtype).contiguous()
+        if not self.compiled:
+            self.bias = self.bias.view(grid.n_block_rows, 1, rows)
 
     def _prepare_sequential(self) -> None:
         """Per output, the input index and weight of each product in engine order (zero-padded)."""
@@ -152,55 +158,45 @@ class _LayerPlan:
                 self.seq_weight[i, :len(products)] = torch.tensor([int(w) for w in weight])
 
     def accumulate(self, x: torch.Tensor) -> torch.Tensor:
-        """``(accumulator + half) * 2**-shift`` as ``(outputs, frames)``, for inputs ``(inputs, frames)``.
-
-        ``(frames, outputs)`` where ``frames_first`` (the logits): written so
-        by the products themselves, where a transposing copy would cost much.
-        """
+        """``(accumulator + half) * 2**-shift`` as ``(frames, outputs)``, for inputs ``(frames, inputs)``."""
         x = x.to(self.input_dtype)
         if self.path == "sequential":
-            acc = self._scaled(self._accumulate_sequential(x))
-            return acc.T if self.frames_first else acc
-        if self.dense and self.frames_first:
-            acc = torch.addmm(self.bias, x.T, self.matrix.T)
-        elif self.dense:
-            acc = torch.addmm(self.bias, self.matrix, x)
-        elif self.compiled:
-            acc = self._compiled_product(x)
+            return self._scaled(self._accumulate_sequential(x))
+        if self.dense:
+            acc = torch.addmm(self.bias, x, self.matrix.T)
         else:
-            acc = self._block_product(x)
-            acc = acc.T if self.frames_first else acc
+            acc = self._compiled_product(x) if self.compiled else self._block_product(x)
+            acc = acc[:, :self.layer.out_features] if self.output_slice else acc[:, self.output_index]
         if self.fold:
             return acc
         return self._scaled(self._limit(acc.to(torch.int64)))  # wrap: exact sum wrapped once = wrapped per add
 
     def _compiled_product(self, x: torch.Tensor) -> torch.Tensor:
-        x = x.contiguous()
+        """The padded product ``(frames, block-rows * padded rows)``; ``x`` may be a view of wider rows."""
+        if x.stride(1) != 1:
+            x = x.contiguous()
         n_block_rows, k, rows = self.stacked.shape
-        frames, padded = x.shape[1], n_block_rows * rows
-        if self.frames_first:
-            acc, row_stride, frame_stride = torch.empty(frames, padded), 1, padded
-        else:
-            acc, row_stride, frame_stride = torch.empty(padded, frames), frames, 1
-        _blocksparse.product(x.data_ptr(), frames, self.gather.data_ptr(), self.stacked.data_ptr(), n_block_rows, k,
-                             rows, self.bias.data_ptr(), acc.data_ptr(), row_stride, frame_stride)
-        out = self.layer.out_features
-        return acc[:, :out] if self.frames_first else acc[:out]
+        frames = x.shape[0]
+        acc = torch.empty(frames, n_block_rows * rows)
+        _blocksparse.product(x.data_ptr(), frames, x.stride(0), self.gather.data_ptr(), self.stacked.data_ptr(),
+                             n_block_rows, k, rows, self.bias.data_ptr(), acc.data_ptr(), acc.stride(0))
+        return acc
 
     def _block_product(self, x: torch.Tensor) -> torch.Tensor:
-        """Kept blocks times gathered input slabs, a group of block-rows at a time.
+        """Gathered input slabs times the kept blocks, a group of block-rows at a time; padded as the kernel's.
 
         A group's gathered slabs fill about ``GATHER_BYTES``, so they are
         still in cache when the product reads them.
         """
-        n_block_rows, frames = self.stacked.shape[0], x.shape[1]
+        n_block_rows, frames, rows = self.stacked.shape[0], x.shape[0], self.stacked.shape[2]
         per_group = max(1, GATHER_BYTES // (self.gather.shape[1] * frames * x.element_size()))
-        acc = x.new_empty(n_block_rows, self.layer.block_rows, frames)
+        acc = x.new_empty(n_block_rows, frames, rows)
         for start in range(0, n_block_rows, per_group):
             stop = min(start + per_group, n_block_rows)
-            slabs = x.index_select(0, self.gather[start:stop].reshape(-1)).view(stop - start, -1, frames)
-            torch.baddbmm(self.bias[start:stop], self.stacked[start:stop], slabs, out=acc[start:stop])
-        return acc.view(-1, frames)[: self.layer.out_features]
+            slabs = x.index_select(1, self.gather[start:stop].reshape(-1)).view(frames, stop - start, -1)
+            torch.baddbmm(self.bias[start:stop], slabs.transpose(0, 1), self.stacked[start:stop],
+                          out=acc[start:stop])
+        return acc.transpose(0, 1).reshape(frames, -1)
 
     def _scaled(self, acc: torch.Tensor) -> torch.Tensor:
         return (acc + self.half).to(torch.float64).mul_(self.scale)
@@ -212,9 +208,9 @@ class _LayerPlan:
         return acc.clamp_(self.acc_low, self.acc_high)
 
     def _accumulate_sequential(self, x: torch.Tensor) -> torch.Tensor:
-        acc = torch.from_numpy(self.layer.bias)[:, None].expand(-1, x.shape[1]).clone()
+        acc = torch.from_numpy(self.layer.bias)[None, :].expand(x.shape[0], -1).clone()
         for p in range(self.seq_index.shape[1]):
-            acc += self.seq_weight[:, p:p + 1] * x[self.seq_index[:, p]]
+            acc += self.seq_weight[:, p] * x[:, self.seq_index[:, p]]
             acc = self._limit(acc)
         return acc
 
@@ -265,8 +261,7 @@ class Emulator:
         source = torch.from_numpy(inputs)
         with torch.no_grad():
             for start in range(0, frames, self.chunk_frames):
-                x = source[start:start + self.chunk_frames].T.to(
-                    self.plans[0].input_dtype, memory_format=torch.contiguous_format)
+                x = source[start:start + self.chunk_frames].to(self.plans[0].input_dtype)
                 for plan in self.plans:
                     x = plan.finish(plan.accumulate(x))
                 torch.from_numpy(logits[start:start + x.shape[0]]).copy_(x)  # integer-valued floats: exact cast
