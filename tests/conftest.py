@@ -1,4 +1,5 @@
 """Shared fixtures: data made by the tests themselves, never downloaded."""
+import os
 from pathlib import Path
 
 import numpy as np
@@ -69,3 +70,34 @@ def digit_loop_graph(tmp_path_factory):
         return mat
 
     return lang, trans_model, graph, loglikes
+
+
+# Stand-ins for Slurm's tools: record the arguments, run the job script as Slurm would.
+FAKE_SBATCH = r"""#!/usr/bin/env bash
+echo "$@" >> "$SLURM_RECORD"
+script=${@: -1}
+range=$(printf '%s\n' "$@" | sed -n 's/^--array=//p')
+status=0
+for ((i=${range%-*}; i<=${range#*-}; i++)); do
+  SLURM_ARRAY_TASK_ID=$i bash "$script" || status=$?
+done
+exit $status
+"""
+FAKE_SRUN = r"""#!/usr/bin/env bash
+echo "$@" >> "$SLURM_RECORD"
+while [ "$1" != bash ]; do shift; done
+"$@"
+"""
+
+
+@pytest.fixture
+def fake_slurm(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "slurm_bin"
+    bin_dir.mkdir()
+    for name, text in (("sbatch", FAKE_SBATCH), ("srun", FAKE_SRUN)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    record = tmp_path / "slurm_calls.txt"
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("SLURM_RECORD", str(record))
+    return record

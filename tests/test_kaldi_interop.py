@@ -163,7 +163,7 @@ def _nnet_forward(components, feats):
     return x
 
 
-def test_fake_kaldi_experiment_trains_and_exports(kaldi_exp, imported, tmp_path):
+def test_fake_kaldi_experiment_trains_and_exports(kaldi_exp, imported, fake_slurm, tmp_path):
     train, dev, out = imported
     _train(train, dev, out / "exp" / "dnn", "--max-epochs", "2")
     _train(train, dev, out / "exp" / "cgs", "--max-epochs", "2", "--cgs-keep", "0.5", "--cgs-block", "8")
@@ -176,6 +176,16 @@ def test_fake_kaldi_experiment_trains_and_exports(kaldi_exp, imported, tmp_path)
         loglikes = dict(kaldi_io.read_mat_scp(str(ark.with_suffix(".scp"))))  # what latgen-faster-mapped reads
         assert len(loglikes) == 4 and all(m.shape == (60, kaldi_exp[1]) for m in loglikes.values())
         assert all(np.isfinite(m).all() for m in loglikes.values())
+    # --nj: one ark per job (the data dir split by speaker), one scp over all of them; the same matrices
+    for cmd in ("local", "slurm --mem=1G"):
+        ark = out / "exp" / "cgs_q6" / cmd.split()[0] / "loglikes_dev.ark"
+        compute_loglikes.main([str(out / "exp" / "cgs_q6"), str(dev[0]), str(ark), "--kernel", "fixed",
+                               "--num-threads", "1", "--nj", "2", "--cmd", cmd])
+        split = dict(kaldi_io.read_mat_scp(str(ark.with_suffix(".scp"))))
+        assert list(split) == list(loglikes) and all(np.array_equal(split[u], loglikes[u]) for u in split)
+        assert {entry.split(":")[0] for entry in read_table(ark.with_suffix(".scp")).values()} == \
+            {str(ark.with_name(f"loglikes_dev.{job}.ark")) for job in (1, 2)}
+    assert len(fake_slurm.read_text().splitlines()) == 1
 
     # nnet1 export of the CGS model: weights parse back exactly, dropped blocks are zeros, and
     # nnet-forward's computation (CMVN'd features, feature transform, nnet, prior) gives our log-likelihoods

@@ -5,7 +5,7 @@
 #
 #   recipes/kaldi_dir/run.sh --kaldi ~/kaldi/egs/rm/s5 [--stage N] [--stop-stage M] [--train data-fbank/train]
 #     [--dev data-fbank/dev] [--test data-fbank/test] [--train-ali exp/tri3_ali] [--dev-ali exp/tri3_ali_dev]
-#     [--graph exp/tri3/graph] [--preset default] [--train-procs 1] [--seed 1]
+#     [--graph exp/tri3/graph] [--preset default] [--train-procs 1] [--nj 1] [--cmd local] [--seed 1]
 #
 # Needs, in the Kaldi dir (README "Using with Kaldi" gives the commands): the three data dirs with fbank
 # feats.scp, cmvn.scp and utt2num_frames; <train-ali> and <dev-ali> each with tree and pdf.ark.gz (the
@@ -27,8 +27,10 @@ acwt=0.1                     # acoustic scale of stage 6
 preset=default               # DNN size (cgs-train-dnn --preset): default 4 x 384, paper 4 x 1024
 train_procs=1                # > 1: data-parallel training with torchrun, one process per core
 dnn_opts=                    # more cgs-train-dnn options for every model, e.g. "--hidden-dim 512 --norm-vars"
+nj=1                         # jobs of the per-utterance export (log-likelihoods), split by speaker
+cmd=local                    # how they run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 seed=1
-opts="stage stop_stage kaldi train dev test train_ali dev_ali graph acwt preset train_procs dnn_opts seed"
+opts="stage stop_stage kaldi train dev test train_ali dev_ali graph acwt preset train_procs dnn_opts nj cmd seed"
 . ../../local/parse_options.sh
 [ -n "$kaldi" ] || { echo "$0: --kaldi DIR is required (the Kaldi recipe dir, e.g. ~/kaldi/egs/rm/s5)" >&2; exit 1; }
 kaldi=$(cd "$kaldi" && pwd)
@@ -80,9 +82,9 @@ fi
 if begin_stage 5 "export: test log-likelihood arks (float / fixed-point engine), nnet1 dirs of the float models"; then
   for model in $models; do
     if [[ $model == *_q6 ]]; then
-      cgs-compute-loglikes --kernel fixed exp/$model data/test exp/$model/loglikes_test.ark
+      cgs-compute-loglikes --nj "$nj" --cmd "$cmd" --kernel fixed exp/$model data/test exp/$model/loglikes_test.ark
     else
-      cgs-compute-loglikes --kernel float exp/$model data/test exp/$model/loglikes_test.ark
+      cgs-compute-loglikes --nj "$nj" --cmd "$cmd" --kernel float exp/$model data/test exp/$model/loglikes_test.ark
       cgs-export-nnet1 exp/$model exp/$model/nnet1
     fi
   done

@@ -24,10 +24,11 @@ stop_stage=100
 sc_dir=
 synth=../synth   # a finished recipes/synth (data/lang, exp/mono)
 nj=2
+cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 seed=1
 kws_context=15
 kws_epochs=6
-opts="stage stop_stage sc_dir synth nj seed kws_context kws_epochs"
+opts="stage stop_stage sc_dir synth nj cmd seed kws_context kws_epochs"
 . ../../local/parse_options.sh
 [ -n "$sc_dir" ] || { echo "$0: --sc-dir is required" >&2; exit 1; }
 
@@ -45,7 +46,7 @@ kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]
 if begin_stage 1 "data dirs from the Speech Commands layout; MFCC features and per-speaker CMVN"; then
   cgs-prepare-speech-commands "$sc_dir" data
   for split in train dev test; do
-    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "data/$split" "mfcc/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "data/$split" "mfcc/$split"
     cgs-compute-cmvn-stats "data/$split" "mfcc/$split"
   done
   end_stage 1
@@ -58,7 +59,7 @@ if begin_stage 2 "frame labels: the synthetic monophone GMM aligns every recordi
   cmp -s <(grep -v '^#' "$synth/data/lang/phones.txt") <(grep -v '^#' exp/lang/phones.txt) \
     || { echo "$0: exp/lang has other phones than $synth/data/lang, the GMM's" >&2; exit 1; }
   for split in train dev test; do
-    cgs-align-gmm --nj "$nj" "data/$split" exp/lang "$synth/exp/mono" "exp/ali_$split"
+    cgs-align-gmm --nj "$nj" --cmd "$cmd" "data/$split" exp/lang "$synth/exp/mono" "exp/ali_$split"
     cgs-kws-labels "data/$split" exp/lang "exp/ali_$split" "exp/labels_$split"
   done
   end_stage 2
@@ -74,7 +75,7 @@ fi
 
 if begin_stage 4 "test: isolated keywords and continuous streams of the test speakers; DET plot"; then
   cgs-make-kws-streams --seed "$seed" data/test exp/labels_test/word_times.ctm data/test_stream exp/stream_wav
-  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" data/test_stream mfcc/test_stream
+  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" data/test_stream mfcc/test_stream
   cp data/test/cmvn.scp data/test_stream/cmvn.scp   # each speaker's statistics from the test recordings
   cgs-kws-eval exp/dnn data/test data/test_stream exp/dnn/eval_test
   cgs-kws-eval --kernel fixed exp/dnn_cgs75_q5 data/test data/test_stream exp/dnn_cgs75_q5/eval_test

@@ -2,7 +2,7 @@
 # The built-in synthetic corpus, end to end. Every stage reads and writes files
 # under this folder (data/, fbank/, mfcc/, exp/); rerunning skips finished stages.
 #
-#   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--seed 1]
+#   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--cmd local] [--seed 1]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,12 +11,13 @@ stop_stage=100
 preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large: 20+ h
 seed=1
 nj=2
+cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=6     # KWS DNN: at most this many epochs (newbob stops earlier)
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep (about 25 min)
-opts="stage stop_stage preset seed nj mono_utts acwt_sweep kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -32,7 +33,7 @@ fi
 
 if begin_stage 2 "fbank features and per-speaker CMVN statistics"; then
   for dir in data/{asr,kws}/{train,dev,test}; do
-    cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" "$dir" "fbank/${dir#data/}"
+    cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" --cmd "$cmd" "$dir" "fbank/${dir#data/}"
     cgs-compute-cmvn-stats "$dir" "fbank/${dir#data/}"
   done
   end_stage 2
@@ -49,7 +50,7 @@ fi
 if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs)"; then
   for split in train dev test; do
     cgs-combine-data-dirs "data/asr/${split}_mfcc" "data/asr/$split"
-    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "data/asr/${split}_mfcc" "mfcc/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "data/asr/${split}_mfcc" "mfcc/$split"
     cgs-compute-cmvn-stats "data/asr/${split}_mfcc" "mfcc/$split"
   done
   end_stage 4
@@ -64,9 +65,9 @@ fi
 if begin_stage 6 "HCLG graph; triphone GMM baseline decoding of dev and test; alignment of dev"; then
   cgs-make-graph data/lang exp/tri1 exp/tri1/graph
   for split in dev test; do
-    cgs-decode --nj "$nj" exp/tri1/graph "data/asr/${split}_mfcc" exp/tri1 "exp/tri1/decode_$split"
+    cgs-decode --nj "$nj" --cmd "$cmd" exp/tri1/graph "data/asr/${split}_mfcc" exp/tri1 "exp/tri1/decode_$split"
   done
-  cgs-align-gmm --nj "$nj" --map-oov data/asr/dev_mfcc data/lang exp/tri1 exp/tri1_ali_dev
+  cgs-align-gmm --nj "$nj" --cmd "$cmd" --map-oov data/asr/dev_mfcc data/lang exp/tri1 exp/tri1_ali_dev
   end_stage 6
 fi
 
@@ -82,8 +83,8 @@ if begin_stage 7 "dense DNN on the triphone alignments (frame cross-entropy, new
 fi
 
 if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the best scale on test"; then
-  cgs-decode --nj "$nj" --acwt-sweep "$acwt_sweep" exp/tri1/graph data/asr/dev exp/dnn exp/dnn/decode_dev
-  cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/test exp/dnn exp/dnn/decode_test
+  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-sweep "$acwt_sweep" exp/tri1/graph data/asr/dev exp/dnn exp/dnn/decode_dev
+  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/test exp/dnn exp/dnn/decode_test
   end_stage 8
 fi
 
@@ -101,9 +102,9 @@ fi
 
 if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator (the dense DNN's acoustic scale)"; then
   for set in dev test; do
-    cgs-decode --nj "$nj" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
+    cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
     for model in dnn_q6 dnn_cgs75_q6; do
-      cgs-decode --nj "$nj" --kernel fixed --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set \
+      cgs-decode --nj "$nj" --cmd "$cmd" --kernel fixed --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set \
         exp/$model exp/$model/decode_$set
     done
   done
@@ -125,9 +126,9 @@ if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone 
     || { echo "$0: exp/kws/lang has other phones than data/lang, the GMM's" >&2; exit 1; }
   for split in train dev test; do
     cgs-combine-data-dirs "exp/kws/data/${split}_mfcc" "data/kws/$split"
-    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
     cgs-compute-cmvn-stats "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
-    cgs-align-gmm --nj "$nj" "exp/kws/data/${split}_mfcc" exp/kws/lang exp/mono "exp/kws/ali_$split"
+    cgs-align-gmm --nj "$nj" --cmd "$cmd" "exp/kws/data/${split}_mfcc" exp/kws/lang exp/mono "exp/kws/ali_$split"
     cgs-kws-labels "data/kws/$split" exp/kws/lang "exp/kws/ali_$split" "exp/kws/labels_$split"
   done
   end_stage 12
@@ -148,7 +149,7 @@ fi
 if begin_stage 15 "KWS test: isolated keywords and continuous streams; dense float, and CGS + 5-bit on the engine emulator; DET plot"; then
   cgs-make-kws-streams --filler-data data/asr/test --seed "$seed" data/kws/test exp/kws/labels_test/word_times.ctm \
     exp/kws/data/test_stream_mfcc exp/kws/stream_wav
-  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" exp/kws/data/test_stream_mfcc exp/kws/mfcc/test_stream
+  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" exp/kws/data/test_stream_mfcc exp/kws/mfcc/test_stream
   # A stream is normalised with its speaker's CMVN statistics from the test utterances (as an enrolled
   # speaker's would be), not with those of the stream, two thirds of which are gaps.
   cp exp/kws/data/test_mfcc/cmvn.scp exp/kws/data/test_stream_mfcc/cmvn.scp
@@ -177,8 +178,8 @@ if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; 
   cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
 fi
 
-if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev frame error against weight memory"; then
-  cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 \
+if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev %WER against weight memory"; then
+  cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 --graph-dir exp/tri1/graph \
     data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" \
     exp/sweep_cgs
   end_stage 17
