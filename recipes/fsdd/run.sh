@@ -17,7 +17,8 @@ train_speakers=
 test_speakers=
 synth=../synth   # a finished recipes/synth (stages up to the dense DNN)
 nj=2
-opts="stage stop_stage fsdd_dir train_speakers test_speakers synth nj"
+cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
+opts="stage stop_stage fsdd_dir train_speakers test_speakers synth nj cmd"
 . ../../local/parse_options.sh
 [ -n "$fsdd_dir" ] && [ -n "$train_speakers" ] && [ -n "$test_speakers" ] \
   || { echo "$0: --fsdd-dir, --train-speakers and --test-speakers are required" >&2; exit 1; }
@@ -29,10 +30,10 @@ stage_settings="fsdd=$(cd "$fsdd_dir" && pwd) train=$train_speakers test=$test_s
 digits="zero one two three four five six seven eight nine"
 
 features() {  # features DATA_DIR NAME: fbank + CMVN in DATA_DIR, MFCC + CMVN in a copy DATA_DIR_mfcc
-  cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" "$1" "fbank/$2"
+  cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" --cmd "$cmd" "$1" "fbank/$2"
   cgs-compute-cmvn-stats "$1" "fbank/$2"
   cgs-combine-data-dirs "${1}_mfcc" "$1"
-  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" "${1}_mfcc" "mfcc/$2"
+  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "${1}_mfcc" "mfcc/$2"
   cgs-compute-cmvn-stats "${1}_mfcc" "mfcc/$2"
 }
 
@@ -44,16 +45,16 @@ if begin_stage 1 "data dirs of the training and test speakers; fbank and MFCC fe
   end_stage 1
 fi
 
-if begin_stage 2 "one-digit grammar and its graph for the synthetic GMM's tree"; then
+if begin_stage 2 "one-digit grammar and its graph for the synthetic triphone GMM's tree"; then
   mkdir -p exp
   cgs-make-grammar --kind list --words "$digits" "$synth/data/lang" exp/G_digits.fst
-  cgs-make-graph --grammar exp/G_digits.fst "$synth/data/lang" "$synth/exp/mono" exp/mono/graph_digits
-  cp "$synth"/exp/mono/final.{npz,json} exp/mono/
+  cgs-make-graph --grammar exp/G_digits.fst "$synth/data/lang" "$synth/exp/tri1" exp/tri1/graph_digits
+  cp "$synth"/exp/tri1/final.{npz,json} exp/tri1/
   end_stage 2
 fi
 
 if begin_stage 3 "decode the test speakers with the synthetic models (synth-only)"; then
-  cgs-decode --nj "$nj" --acwt-from "$synth/exp/dnn/decode_dev" exp/mono/graph_digits data/test \
+  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from "$synth/exp/dnn/decode_dev" exp/tri1/graph_digits data/test \
     "$synth/exp/dnn" exp/synth-only/decode_test
   end_stage 3
 fi
@@ -65,16 +66,16 @@ if begin_stage 4 "hold out every tenth training recording for dev; 3-way speed p
   cgs-subset-data-dir --utt-list data/dev.list data/train_mfcc data/dev_ft_mfcc
   cgs-perturb-speed --factors "0.9 1.0 1.1" data/train_ft data/train_ft_sp
   features data/train_ft_sp train_ft_sp
-  cgs-align-gmm --nj "$nj" data/train_ft_sp_mfcc "$synth/data/lang" exp/mono exp/mono_ali_train_ft_sp
-  cgs-align-gmm --nj "$nj" data/dev_ft_mfcc "$synth/data/lang" exp/mono exp/mono_ali_dev_ft
+  cgs-align-gmm --nj "$nj" --cmd "$cmd" data/train_ft_sp_mfcc "$synth/data/lang" exp/tri1 exp/tri1_ali_train_ft_sp
+  cgs-align-gmm --nj "$nj" --cmd "$cmd" data/dev_ft_mfcc "$synth/data/lang" exp/tri1 exp/tri1_ali_dev_ft
   end_stage 4
 fi
 
 if begin_stage 5 "fine-tune the synthetic DNN on the training speakers (fsdd-trained)"; then
   cgs-train-dnn --init-model "$synth/exp/dnn" --lr 0.0002 --max-epochs 6 \
-    data/train_ft_sp exp/mono_ali_train_ft_sp/ali.pdf.ark data/dev_ft exp/mono_ali_dev_ft/ali.pdf.ark \
-    "$(cat exp/mono/graph_digits/num_pdfs)" exp/fsdd-trained
-  cgs-decode --nj "$nj" --acwt-from "$synth/exp/dnn/decode_dev" exp/mono/graph_digits data/test \
+    data/train_ft_sp exp/tri1_ali_train_ft_sp/ali.pdf.ark data/dev_ft exp/tri1_ali_dev_ft/ali.pdf.ark \
+    "$(cat exp/tri1/graph_digits/num_pdfs)" exp/fsdd-trained
+  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from "$synth/exp/dnn/decode_dev" exp/tri1/graph_digits data/test \
     exp/fsdd-trained exp/fsdd-trained/decode_test
   end_stage 5
 fi
