@@ -1,10 +1,16 @@
-"""The CGS sweep: a tiny grid end to end through cgs-sweep-cgs, and the Pareto front."""
+"""The CGS sweep: tiny grids end to end through cgs-sweep-cgs (frame error, and %WER through a graph), the Pareto front."""
 import json
+import shutil
 
 import pytest
 
-from cgs_asr.bin import sweep_cgs
+from cgs_asr.bin import align_gmm, make_graph, sweep_cgs
+from cgs_asr.data.datadir import read_table
+from cgs_asr.features.cmvn import compute_cmvn_stats
+from cgs_asr.lang.files import write_fst
+from cgs_asr.lang.grammar import word_loop_grammar
 from cgs_asr.sparsity.sweep import SweepGrid, pareto_front
+from test_gmm import WORDS, toy, trained  # noqa: F401  (fixtures: a toy task and its monophone GMM)
 from test_nnet import NUM_PDFS, write_separable_data
 
 
@@ -36,3 +42,28 @@ def test_grid_runs_the_dense_network_once_and_rejects_bad_values():
     assert SweepGrid().float_runs()[:2] == [(0.0, None), (50.0, 16)] and len(SweepGrid().float_runs()) == 10
     with pytest.raises(ValueError, match="percentages"):
         SweepGrid(sparsities=(100.0,))
+
+
+def test_sweep_scored_by_wer_through_a_graph(toy, trained, tmp_path):  # noqa: F811
+    """--graph-dir: every point's dev set is decoded through HCLG and the front is drawn by %WER."""
+    exp, _ = trained
+    dirs = {}
+    for name, src in (("train", toy.train), ("dev", toy.test)):
+        dirs[name] = tmp_path / name
+        shutil.copytree(src, dirs[name])
+        compute_cmvn_stats(dirs[name], tmp_path / f"cmvn_{name}")
+    align_gmm.main([str(dirs["dev"]), str(toy.lang.dir), str(exp), str(tmp_path / "ali_dev")])
+    write_fst(word_loop_grammar([toy.lang.words[w] for w in WORDS]), tmp_path / "G.fst")
+    make_graph.main(["--grammar", str(tmp_path / "G.fst"), str(toy.lang.dir), str(exp), str(tmp_path / "graph")])
+    num_pdfs = (tmp_path / "graph" / "num_pdfs").read_text().strip()
+    sweep_cgs.main([str(dirs["train"]), str(exp / "ali.pdf.ark"), str(dirs["dev"]),
+                    str(tmp_path / "ali_dev" / "ali.pdf.ark"), num_pdfs, str(tmp_path / "sweep"),
+                    "--sparsity", "0 50", "--bits", "6", "--blocks", "8", "--float-epochs", "10", "--qat-epochs", "1",
+                    "--hidden-layers", "1", "--hidden-dim", "32", "--context", "2", "--num-threads", "1",
+                    "--graph-dir", str(tmp_path / "graph"), "--gmm-dir", str(exp), "--lr", "0.003"])
+    saved = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
+    assert saved["metric"] == "wer" and [p["name"] for p in saved["points"]] == ["s0_bdense_q6", "s50_b8_q6"]
+    for point in saved["points"]:
+        decoded = read_table(tmp_path / "sweep" / "decode" / point["name"] / "text")
+        assert len(decoded) == 12 and 0 <= point["wer"] < 50 and 0 <= point["ser"] <= 100
+    assert saved["pareto_front"][0] == min(saved["points"], key=lambda p: p["weight_memory_bits"])["name"]
