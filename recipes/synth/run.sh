@@ -14,10 +14,12 @@ nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
+dnn_epochs=10    # ASR DNNs trained from scratch: at most this many epochs (newbob stops earlier)
+dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
 kws_context=15   # KWS DNN: frames of context on each side
-kws_epochs=6     # KWS DNN: at most this many epochs (newbob stops earlier)
+kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep (about 25 min)
-opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -73,12 +75,13 @@ fi
 
 train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments of train and dev
   local out=$1; shift
-  cgs-train-dnn "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
+  # shellcheck disable=SC2086  (dnn_aug is a list of options)
+  cgs-train-dnn $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
     "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
-if begin_stage 7 "dense DNN on the triphone alignments (frame cross-entropy, newbob)"; then
-  train_dnn exp/dnn
+if begin_stage 7 "dense DNN on the triphone alignments (frame cross-entropy, newbob, filterbank augmentation)"; then
+  train_dnn exp/dnn --max-epochs "$dnn_epochs"
   end_stage 7
 fi
 
@@ -89,7 +92,7 @@ if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the be
 fi
 
 if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row"; then
-  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16
+  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$dnn_epochs"
   end_stage 9
 fi
 
@@ -112,10 +115,11 @@ if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-poi
 fi
 
 # Keyword spotting (KWS): every file these stages write is under exp/kws/.
-kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the MFCC frames and labels of train and dev
+kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the fbank frames and labels of train and dev
   local out=$1; shift
-  cgs-train-dnn --preset kws --context "$kws_context" "$@" exp/kws/data/train_mfcc exp/kws/labels_train/labels.ark \
-    exp/kws/data/dev_mfcc exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
+  # shellcheck disable=SC2086  (dnn_aug is a list of options)
+  cgs-train-dnn --preset kws --context "$kws_context" $dnn_aug "$@" data/kws/train exp/kws/labels_train/labels.ark \
+    data/kws/dev exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
 }
 
 if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs"; then
@@ -134,7 +138,7 @@ if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone 
   end_stage 12
 fi
 
-if begin_stage 13 "KWS DNN, dense float: 3 x 512 over +-$kws_context frames of MFCC"; then
+if begin_stage 13 "KWS DNN, dense float: 3 x 512 over +-$kws_context frames of fbank"; then
   kws_train_dnn exp/kws/dnn --max-epochs "$kws_epochs"
   end_stage 13
 fi
@@ -148,14 +152,13 @@ fi
 
 if begin_stage 15 "KWS test: isolated keywords and continuous streams; dense float, and CGS + 5-bit on the engine emulator; DET plot"; then
   cgs-make-kws-streams --filler-data data/asr/test --seed "$seed" data/kws/test exp/kws/labels_test/word_times.ctm \
-    exp/kws/data/test_stream_mfcc exp/kws/stream_wav
-  cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" exp/kws/data/test_stream_mfcc exp/kws/mfcc/test_stream
+    exp/kws/data/test_stream exp/kws/stream_wav
+  cgs-compute-features --type fbank --config conf/fbank.conf --nj "$nj" --cmd "$cmd" exp/kws/data/test_stream exp/kws/fbank/test_stream
   # A stream is normalised with its speaker's CMVN statistics from the test utterances (as an enrolled
   # speaker's would be), not with those of the stream, two thirds of which are gaps.
-  cp exp/kws/data/test_mfcc/cmvn.scp exp/kws/data/test_stream_mfcc/cmvn.scp
-  cgs-kws-eval exp/kws/dnn exp/kws/data/test_mfcc exp/kws/data/test_stream_mfcc exp/kws/dnn/eval_test
-  cgs-kws-eval --kernel fixed exp/kws/dnn_cgs75_q5 exp/kws/data/test_mfcc exp/kws/data/test_stream_mfcc \
-    exp/kws/dnn_cgs75_q5/eval_test
+  cp data/kws/test/cmvn.scp exp/kws/data/test_stream/cmvn.scp
+  cgs-kws-eval exp/kws/dnn data/kws/test exp/kws/data/test_stream exp/kws/dnn/eval_test
+  cgs-kws-eval --kernel fixed exp/kws/dnn_cgs75_q5 data/kws/test exp/kws/data/test_stream exp/kws/dnn_cgs75_q5/eval_test
   cgs-kws-det-plot exp/kws/det_test.png dense-float=exp/kws/dnn/eval_test/kws.json \
     cgs75-q5-emulated=exp/kws/dnn_cgs75_q5/eval_test/kws.json
   end_stage 15
