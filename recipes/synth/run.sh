@@ -18,7 +18,7 @@ dnn_epochs=10    # ASR DNNs trained from scratch: at most this many epochs (newb
 dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
-sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep (about 25 min)
+sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
 opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
@@ -182,7 +182,7 @@ if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; 
 fi
 
 if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev %WER against weight memory"; then
-  cgs-sweep-cgs --train-utts 200 --dev-utts 100 --float-epochs 2 --qat-epochs 1 --graph-dir exp/tri1/graph \
+  cgs-sweep-cgs --train-utts 600 --dev-utts 100 --float-epochs 3 --qat-epochs 1 --graph-dir exp/tri1/graph \
     data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" \
     exp/sweep_cgs
   end_stage 17
