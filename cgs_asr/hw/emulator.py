@@ -128,8 +128,8 @@ class _LayerPlan:
             outputs = bias[r * layer.block_rows:(r + 1) * layer.block_rows]
             padded_bias[r, :len(outputs)] = outputs
         # Output i of the layer sits at column output_index[i] of the padded product.
-        self.output_index = torch.from_numpy(
-            (np.arange(layer.out_features) // layer.block_rows * rows + np.arange(layer.out_features) % layer.block_rows))
+        output = np.arange(layer.out_features)
+        self.output_index = torch.from_numpy(output // layer.block_rows * rows + output % layer.block_rows)
         self.output_slice = rows == layer.block_rows   # then the outputs are the first columns, a view suffices
         self.gather = torch.from_numpy(gather)
         self.bias = torch.from_numpy(padded_bias.reshape(-1)).to(self.input_dtype)
