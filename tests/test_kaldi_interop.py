@@ -1,7 +1,12 @@
 """Kaldi interop: ark/scp I/O, ali-to-pdf arks (text, binary, gzipped), the nnet1 export, and a fake
-Kaldi experiment dir taken through import, training (dense, CGS, 6-bit) and export."""
+Kaldi experiment dir taken through import, training (dense, CGS, 6-bit) and export, by the programs and by
+recipes/kaldi_dir/run.sh."""
 import gzip
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +22,8 @@ from cgs_asr.nnet.kaldi_nnet1 import Nnet1Error, parse_nnet, read_nnet
 from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
 
 from test_nnet import write_separable_data
+
+REPO = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- ark / scp / alignments
 
@@ -222,3 +229,32 @@ def test_nnet1_parser_reports_what_is_wrong():
         parse_nnet("<Nnet> <LstmProjected> 2 2 </Nnet>")
     with pytest.raises(Nnet1Error, match="ends early"):
         parse_nnet("<Nnet> <Softmax> 3 3")
+
+
+def test_kaldi_dir_recipe_runs_on_a_kaldi_experiment(kaldi_exp, tmp_path):
+    """recipes/kaldi_dir/run.sh as README "Using with Kaldi" runs it: import, train, export; decoding skipped
+    without Kaldi's binaries. The alignment is one gzipped ark, as ali-to-pdf writes it there."""
+    s5 = tmp_path / "s5"
+    shutil.copytree(kaldi_exp[0], s5)
+    for name in ("train", "dev"):
+        ali = s5 / "exp" / f"tri3_ali_{name}"
+        merged = read_alignments(ali / "pdf.1.gz") | read_alignments(ali / "pdf.2.txt")
+        write_alignments(ali / "pdf.ark", merged)
+        (ali / "pdf.ark.gz").write_bytes(gzip.compress((ali / "pdf.ark").read_bytes()))
+    recipe = tmp_path / "recipes" / "kaldi_dir"
+    recipe.mkdir(parents=True)
+    (tmp_path / "local").symlink_to(REPO / "local")
+    (recipe / "run.sh").symlink_to(REPO / "recipes" / "kaldi_dir" / "run.sh")
+    result = subprocess.run(
+        ["bash", str(recipe / "run.sh"), "--kaldi", str(s5), "--train", "data/train", "--dev", "data/dev",
+         "--test", "data/dev", "--train-ali", "exp/tri3_ali_train", "--dev-ali", "exp/tri3_ali_dev",
+         "--nj", "2", "--dnn-opts", "--hidden-layers 1 --hidden-dim 16 --context 1 --max-epochs 2 --num-threads 1"],
+        capture_output=True, text=True, env={**os.environ, "CI": "true"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Kaldi's binaries are not on the PATH" in result.stdout
+    for model, kernel in (("dnn", "float"), ("dnn_cgs75", "float"), ("dnn_q6", "fixed"), ("dnn_cgs75_q6", "fixed")):
+        scp = recipe / "exp" / model / "loglikes_test.scp"
+        loglikes = dict(kaldi_io.read_mat_scp(str(scp)))
+        assert len(loglikes) == 4 and all(m.shape == (60, kaldi_exp[1]) for m in loglikes.values()), model
+        assert (recipe / "exp" / model / "nnet1" / "final.nnet").is_file() == (kernel == "float")
+    assert json.loads((recipe / "exp" / "dnn_cgs75_q6" / "config.json").read_text())["compression"]["quant"]
