@@ -123,16 +123,14 @@ class _LayerPlan:
             stacked[block.block_row, :height, j * cols:j * cols + width] = \
                 layer.weights[block.offset:block.offset + block.size].reshape(height, width) * weight_scale
             gather[block.block_row, j * cols:j * cols + width] = np.arange(*block.cols)
-        padded_bias = np.zeros((grid.n_block_rows, rows))
-        for r in range(grid.n_block_rows):
-            outputs = bias[r * layer.block_rows:(r + 1) * layer.block_rows]
-            padded_bias[r, :len(outputs)] = outputs
         # Output i of the layer sits at column output_index[i] of the padded product.
         output = np.arange(layer.out_features)
         self.output_index = torch.from_numpy(output // layer.block_rows * rows + output % layer.block_rows)
+        padded_bias = np.zeros(grid.n_block_rows * rows)
+        padded_bias[self.output_index.numpy()] = bias
         self.output_slice = rows == layer.block_rows   # then the outputs are the first columns, a view suffices
         self.gather = torch.from_numpy(gather)
-        self.bias = torch.from_numpy(padded_bias.reshape(-1)).to(self.input_dtype)
+        self.bias = torch.from_numpy(padded_bias).to(self.input_dtype)
         # (block-rows, K, rows): the weights of one input adjacent, as the kernel wants them; the torch
         # path multiplies (block-rows, frames, K) slabs by them.
         self.stacked = torch.from_numpy(stacked.transpose(0, 2, 1)).to(self.input_dtype).contiguous()

@@ -29,20 +29,21 @@ def write_log_likelihoods(model: AcousticModel, data_path: Path, ark_path: Path,
     data = load_data_dir(data_path)
     ark_path.parent.mkdir(parents=True, exist_ok=True)
     if num_jobs == 1:
-        return len(_write_part(model, data.path, ark_path, progress))
-    parts = split_data_dir(data, num_jobs)
-    arks = [ark_path.with_name(f"{ark_path.stem}.{j + 1}{ark_path.suffix}") for j in range(num_jobs)]
-    results = map_parts(lambda j: _write_part(model, parts[j], arks[j], False), list(range(num_jobs)))
+        results = [_write_ark(model, data.path, ark_path, progress)]
+    else:
+        parts = split_data_dir(data, num_jobs)
+        arks = [ark_path.with_name(f"{ark_path.stem}.{j + 1}{ark_path.suffix}") for j in range(num_jobs)]
+        results = map_parts(lambda j: _write_ark(model, parts[j], arks[j], False), list(range(num_jobs)))
     scp = {utt: entry for result in results for utt, entry in result.items()}
-    write_table(ark_path.with_suffix(".scp"), scp)
+    write_table(ark_path.with_suffix(".scp"), scp)  # after every ark is complete
     return len(scp)
 
 
-def _write_part(model: AcousticModel, data_path: Path, ark_path: Path, progress: bool) -> dict[str, str]:
-    """One ark and its scp for the utterances of a data dir; returns the scp entries."""
+def _write_ark(model: AcousticModel, data_path: Path, ark_path: Path, progress: bool) -> dict[str, str]:
+    """One ark for the utterances of a data dir; returns its scp entries."""
     data = load_data_dir(data_path)
     utterances = normalized_utterances(data.path, model.config.norm_vars, feat_dim=model.config.feat_dim)
-    with ArkWriter(ark_path, ark_path.with_suffix(".scp")) as writer:
+    with ArkWriter(ark_path) as writer:
         for utt, feats in tqdm(utterances, total=len(data.utts), desc="log-likelihoods", unit="utt",
                                leave=False, disable=None if progress else True):
             writer.write(utt, model.log_likelihoods(feats))
