@@ -34,10 +34,10 @@ from cgs_asr.lang.files import read_fst, read_symbol_table
 
 
 DECODERS = ("faster", "lattice-faster")
-# Search defaults of cgs-decode and the benchmarks. Measured with the default recipe's dense
-# DNN (100 test utterances, one thread, acoustic scale 0.1): beam 13 / max-active 7000 gave
-# search RTF 0.167 and 18.6 % WER; 11 / 3000 gave 0.039 and 18.2 %; 8 / 1000 0.010 and 17.2 %
-# (on dev 17.0 % against 15.6 %).
+# Search defaults of cgs-decode and the benchmarks. Measured with the dense DNN on the default
+# recipe's monophone alignments and graph (100 test utterances, one thread, acoustic scale 0.1):
+# beam 13 / max-active 7000 gave search RTF 0.167 and 18.6 % WER; 11 / 3000 gave 0.039 and
+# 18.2 %; 8 / 1000 0.010 and 17.2 % (on dev 17.0 % against 15.6 %).
 BEAM, LATTICE_BEAM, MAX_ACTIVE = 11.0, 6.0, 3000
 
 
