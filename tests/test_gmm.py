@@ -178,6 +178,24 @@ def test_training_converges_and_mixes_up(trained):
     assert len(log["history"]) == 25 and log["num_train_utts"] == 80 and not log["never_aligned"]
 
 
+def test_training_is_reproducible_and_split_gaussians_move_apart(toy, trained, tmp_path):
+    """kaldi-hmm-gmm seeds its split perturbation from std::random_device; ours comes from the config's seed."""
+    exp, _ = trained
+    config = MonoConfig(dataclasses.replace(MONO_SCHEDULE, num_iters=25, max_iter_inc=15, total_gauss=100))
+    runs = {}
+    for seed in (0, 1):
+        train_mono_dir(toy.train, toy.lang.dir, tmp_path / str(seed), dataclasses.replace(config, seed=seed),
+                       progress=False)
+        with np.load(tmp_path / str(seed) / "final.npz") as f:
+            runs[seed] = f["gmm_means_invvars"]
+    with np.load(exp / "final.npz") as f:
+        first, sizes = f["gmm_means_invvars"], f["gmm_sizes"]
+    assert np.array_equal(runs[0], first)
+    assert runs[1].shape == first.shape and not np.array_equal(runs[1], first)
+    pdfs = np.split(first, np.cumsum(sizes)[:-1])
+    assert max(sizes) > 1 and all(len(np.unique(m, axis=0)) == len(m) for m in pdfs)  # no copy left in place
+
+
 def test_alignments_have_one_pdf_per_frame_and_recover_the_segmentation(toy, trained):
     exp, result = trained
     model = load_model(exp)

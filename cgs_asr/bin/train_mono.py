@@ -22,7 +22,8 @@ def main(argv):
     parser.add_argument("--max-utts", type=int, help="train on this many utterances (all if not given)")
     parser.add_argument("--subset", choices=SUBSETS, default="shortest",
                         help="which utterances --max-utts keeps")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the equal alignment's paths and the splitting of Gaussians")
     parser.add_argument("--nj", type=int, default=1, help="parallel alignment jobs")
     parser.add_argument("--map-oov", action="store_true",
                         help="map transcript words missing from words.txt to the lang's OOV word")

@@ -21,6 +21,7 @@ def main(argv):
     parser.add_argument("--total-gauss", type=int, default=TRI_SCHEDULE.total_gauss)
     parser.add_argument("--num-iters", type=int, default=TRI_SCHEDULE.num_iters)
     parser.add_argument("--max-iter-inc", type=int, default=TRI_SCHEDULE.max_iter_inc)
+    parser.add_argument("--seed", type=int, default=0, help="seeds the splitting of Gaussians")
     parser.add_argument("--nj", type=int, default=1, help="parallel alignment jobs")
     parser.add_argument("--map-oov", action="store_true",
                         help="map transcript words missing from words.txt to the lang's OOV word")
@@ -31,7 +32,7 @@ def main(argv):
     args = parser.parse_args(argv)
     schedule = dataclasses.replace(TRI_SCHEDULE, num_iters=args.num_iters, max_iter_inc=args.max_iter_inc,
                                    total_gauss=args.total_gauss, num_jobs=args.nj)
-    config = TriConfig(schedule, num_leaves=args.num_leaves, min_gain=args.min_gain)
+    config = TriConfig(schedule, num_leaves=args.num_leaves, min_gain=args.min_gain, seed=args.seed)
     result = train_tri_dir(args.data_dir, args.lang_dir, args.ali_dir, args.exp_dir, config, map_oov=args.map_oov)
     last = result.history[-1]
     print(f"{args.exp_dir}: {result.model.num_pdfs} pdfs, {result.model.num_gauss} Gaussians, "

@@ -35,7 +35,7 @@ MONO_SCHEDULE = Schedule(num_iters=40, max_iter_inc=30, total_gauss=1000, realig
 @dataclass(frozen=True)
 class MonoConfig:
     schedule: Schedule = field(default_factory=lambda: MONO_SCHEDULE)
-    seed: int = 0  # for the random paths of equal alignment
+    seed: int = 0  # for the random paths of equal alignment and the splitting of Gaussians
 
     def to_dict(self) -> dict:
         return {"schedule": self.schedule.to_dict(), "seed": self.seed}
@@ -63,5 +63,5 @@ def train_mono(model: GmmHmm, feats: Mapping[str, np.ndarray], graphs: Mapping[s
         update(model, stats, min_gaussian_occupancy=3.0)
         history = [Iteration(0, stats.loglike_per_frame, stats.frames, model.num_gauss, True, failures,
                              time.perf_counter() - start)]
-        history += run_em(model, data, config.schedule, "mono", progress)
+        history += run_em(model, data, config.schedule, "mono", config.seed, progress)
         return TrainResult(model, data.alignments(), history)

@@ -7,7 +7,9 @@ posteriors weight the zeroth, first and second order sums exactly as Kaldi's
 kaldi-hmm-gmm's ``mle_diag_gmm_update`` (variance flooring, removal of
 Gaussians with too little data). Transition statistics are the counts of
 each transition-id, for ``TransitionModel.mle_update``. Mixing up splits
-Gaussians by occupancy with ``AmDiagGmm.split_by_count``.
+Gaussians by occupancy with ``AmDiagGmm.split_by_count``; the split halves
+are moved apart here, from a seeded generator, because kaldi-hmm-gmm draws
+its perturbation from ``std::random_device`` and no seed reaches it.
 """
 from __future__ import annotations
 
@@ -95,10 +97,34 @@ def update(model: GmmHmm, stats: AlignmentStats, min_gaussian_occupancy: float =
     return UpdateResult(gmm_gain / max(gmm_count, 1.0), tm_gain / max(tm_count, 1.0), model.num_gauss)
 
 
-def mix_up(model: GmmHmm, stats: AlignmentStats, target_gauss: int, power: float = 0.2,
-           perturb_factor: float = 0.01, min_count: float = 20.0) -> None:
-    """Split Gaussians towards ``target_gauss`` in total, more where pdfs have more data."""
-    if target_gauss > model.num_gauss:
-        model.am.split_by_count(state_occs=stats.pdf_occupancy.astype(np.float32),
-                                target_components=target_gauss, perturb_factor=perturb_factor,
-                                power=power, min_count=min_count)
+def mix_up(model: GmmHmm, stats: AlignmentStats, target_gauss: int, rng: np.random.Generator,
+           power: float = 0.2, perturb_factor: float = 0.01, min_count: float = 20.0) -> None:
+    """Split Gaussians towards ``target_gauss`` in total, more where pdfs have more data (gmm-mixup).
+
+    As in Kaldi's ``DiagGmm::Split``, each new Gaussian starts as a copy of the
+    one it splits and the two means move apart by ``perturb_factor`` standard
+    deviations along a random direction, drawn here from ``rng``.
+    """
+    if target_gauss <= model.num_gauss:
+        return
+    before = [model.am.num_gauss_in_pdf(pdf) for pdf in range(model.num_pdfs)]
+    model.am.split_by_count(state_occs=stats.pdf_occupancy.astype(np.float32), target_components=target_gauss,
+                            perturb_factor=0.0, power=power, min_count=min_count)
+    for pdf, old in enumerate(before):
+        gmm = model.am.get_pdf(pdf)
+        if gmm.num_gauss > old:
+            _separate_copies(gmm, old, perturb_factor, rng)
+
+
+def _separate_copies(gmm, num_old: int, perturb_factor: float, rng: np.random.Generator) -> None:
+    """Move every Gaussian from index ``num_old`` on away from the earlier one it was copied from."""
+    inv_vars = np.asarray(gmm.inv_vars, dtype=np.float64)
+    means_invvars = np.asarray(gmm.means_invvars, dtype=np.float64)
+    rows = np.concatenate([means_invvars, inv_vars], axis=1)
+    for new in range(num_old, len(rows)):
+        source = int(np.flatnonzero((rows[:new] == rows[new]).all(axis=1))[0])
+        step = perturb_factor * rng.standard_normal(gmm.dim) * np.sqrt(inv_vars[source])
+        means_invvars[new] = means_invvars[source] + step
+        means_invvars[source] -= step
+    gmm.set_means((means_invvars / inv_vars).astype(np.float32))
+    gmm.compute_gconsts()

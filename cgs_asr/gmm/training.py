@@ -104,10 +104,14 @@ def realign(data: TrainingData, aligner: Aligner, num_jobs: int) -> int:
     return failures
 
 
-def run_em(model: GmmHmm, data: TrainingData, schedule: Schedule, desc: str,
+def run_em(model: GmmHmm, data: TrainingData, schedule: Schedule, desc: str, seed: int = 0,
            progress: bool = True) -> list[Iteration]:
-    """Iterations 1 .. num_iters-1 on ``data`` (already aligned), updating ``model`` in place."""
+    """Iterations 1 .. num_iters-1 on ``data`` (already aligned), updating ``model`` in place.
+
+    ``seed`` fixes the directions along which split Gaussians move apart.
+    """
     history = []
+    rng = np.random.default_rng(seed)
     num_gauss = model.num_gauss
     inc_gauss = max(schedule.total_gauss - num_gauss, 0) // max(schedule.max_iter_inc, 1)
     first_realign = True
@@ -122,7 +126,7 @@ def run_em(model: GmmHmm, data: TrainingData, schedule: Schedule, desc: str,
                                schedule.num_jobs)
         stats = accumulate(model, data.frames, data.tids)
         update(model, stats)
-        mix_up(model, stats, num_gauss, power=schedule.power)
+        mix_up(model, stats, num_gauss, rng, power=schedule.power)
         if it <= schedule.max_iter_inc:
             num_gauss += inc_gauss
         history.append(Iteration(it, stats.loglike_per_frame, stats.frames, model.num_gauss, realigned, failures,

@@ -44,10 +44,12 @@ class TriConfig:
     min_leaf_count: float = 50.0     # frames on each side of a split
     min_gain: float = 300.0          # log-likelihood a split must gain (build-tree's --thresh)
     merge_thresh: float | None = None  # merge leaves losing less (None: the smallest split gain)
+    seed: int = 0                    # for the splitting of Gaussians
 
     def to_dict(self) -> dict:
         return {"schedule": self.schedule.to_dict(), "num_leaves": self.num_leaves,
-                "min_leaf_count": self.min_leaf_count, "min_gain": self.min_gain, "merge_thresh": self.merge_thresh}
+                "min_leaf_count": self.min_leaf_count, "min_gain": self.min_gain, "merge_thresh": self.merge_thresh,
+                "seed": self.seed}
 
 
 @dataclass
@@ -117,5 +119,5 @@ def train_tri(init: TriInit, feats: Mapping[str, np.ndarray], graphs: Mapping[st
         for i, utt in enumerate(data.utts):
             if utt in init.alignments:
                 data.set_alignment(i, init.alignments[utt])
-        history = run_em(init.model, data, config.schedule, "tri", progress)
+        history = run_em(init.model, data, config.schedule, "tri", config.seed, progress)
         return TrainResult(init.model, data.alignments(), history)
