@@ -115,14 +115,14 @@ if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-poi
 fi
 
 # Keyword spotting (KWS): every file these stages write is under exp/kws/.
-kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the fbank frames and labels of train and dev
+kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the fbank frames and labels of train_all and dev
   local out=$1; shift
   # shellcheck disable=SC2086  (dnn_aug is a list of options)
-  cgs-train-dnn --preset kws --context "$kws_context" $dnn_aug "$@" data/kws/train exp/kws/labels_train/labels.ark \
+  cgs-train-dnn --preset kws --context "$kws_context" $dnn_aug "$@" exp/kws/data/train_all exp/kws/labels_train_all/labels.ark \
     data/kws/dev exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
 }
 
-if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs"; then
+if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs; ASR train joins KWS train"; then
   mkdir -p exp/kws
   sort data/asr/train/text data/kws/{train,dev,test}/text > exp/kws/lang_text   # lexicon of the ASR and KWS words
   cgs-prepare-lang exp/kws/lang_text exp/kws/lang
@@ -135,6 +135,13 @@ if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone 
     cgs-align-gmm --nj "$nj" --cmd "$cmd" "exp/kws/data/${split}_mfcc" exp/kws/lang exp/mono "exp/kws/ali_$split"
     cgs-kws-labels "data/kws/$split" exp/kws/lang "exp/kws/ali_$split" "exp/kws/labels_$split"
   done
+  # The ASR training utterances join the KWS training set (train_all): hours of non-keyword speech
+  # and the keywords said inside it, labelled from the triphone alignment of stage 5.
+  cgs-kws-labels data/asr/train data/lang exp/tri1 exp/kws/labels_asr_train
+  cgs-combine-data-dirs exp/kws/data/train_all data/kws/train data/asr/train
+  cgs-compute-cmvn-stats exp/kws/data/train_all exp/kws/fbank/train_all
+  mkdir -p exp/kws/labels_train_all
+  cat exp/kws/labels_{train,asr_train}/labels.ark > exp/kws/labels_train_all/labels.ark
   end_stage 12
 fi
 
