@@ -7,9 +7,10 @@ the highest detector confidence (cgs_asr.decode.kws) over the utterance.
 STREAM_DATA: continuous streams with keywords.ctm (cgs-make-kws-streams);
 detections at every threshold of a grid give the DET curve. Writes
 OUT_DIR/kws.json (accuracy, frr_at_1fa_per_hour, frr_at_0.5fa_per_hour, the
-operating points with their latency, the curve, settings), detections.ctm
-at the 1 FA/h operating point, and hw_report.{json,txt} (memory, MACs and,
-for the fixed-point engine, power).
+operating points with their latency, the curve, settings), isolated.txt
+(per isolated keyword: utterance, keyword, the detector's choice and its
+confidence), detections.ctm at the 1 FA/h operating point, and
+hw_report.{json,txt} (memory, MACs and, for the fixed-point engine, power).
 """
 import argparse
 import json
@@ -74,9 +75,11 @@ def main(argv):
     if targets:
         scores = {u: c.max(axis=0) for u, c in _confidences(model, isolated.path, config).items() if u in targets}
         accuracy = isolated_accuracy(scores, targets)
+        choices = [f"{u} {KEYWORDS[k]} {KEYWORDS[int(np.argmax(scores[u]))]} {scores[u].max():.4f}\n"
+                   for u, k in sorted(targets.items())]
     else:
         log.warning("%s: no utterance is a single keyword, no accuracy", isolated.path / "text")
-        accuracy = None
+        accuracy, choices = None, []
 
     streams = load_data_dir(args.stream_data)
     truth = read_ctm(args.stream_data / "keywords.ctm")
@@ -123,6 +126,7 @@ def main(argv):
                            "stream_data": str(args.stream_data)}}
     args.out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out_dir / "kws.json", json.dumps(result, indent=1) + "\n")
+    atomic_write_text(args.out_dir / "isolated.txt", "".join(choices))
     report, table = hardware_report(model)
     atomic_write_text(args.out_dir / "hw_report.json", json.dumps(report, indent=1) + "\n")
     atomic_write_text(args.out_dir / "hw_report.txt", table + "\n")
