@@ -1,4 +1,5 @@
 """DNN acoustic model: data checks, training, priors, model dirs and log-likelihood arks."""
+import dataclasses
 import json
 import logging
 import pickle
@@ -19,7 +20,7 @@ from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
 from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
-from cgs_asr.nnet.train import TrainConfig, evaluate, train
+from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, evaluate, train
 
 FEAT_DIM, NUM_PDFS = 8, 6
 
@@ -206,6 +207,38 @@ def test_training_is_deterministic_for_a_seed(frame_sets, trained):
     assert history_other[1].train_loss != history[1].train_loss
 
 
+def test_distillation_alone_learns_the_teacher_not_the_alignment(frame_sets, trained):
+    teacher, _ = trained
+    train_set, dev_set = frame_sets
+    scrambled = dataclasses.replace(train_set, targets=torch.randperm(len(train_set)) % NUM_PDFS)
+    config = TrainConfig(**{**TRAIN.to_dict(), "max_epochs": 4})
+    student = make_model(small_config(), seed=1)
+    train(student, scrambled, dev_set, TrainConfig(**{**config.to_dict(), "distill_weight": 1.0}),
+          progress=False, teacher=teacher)
+    assert evaluate(student, dev_set)[1] > 0.9  # the teacher's knowledge, not the scrambled targets
+    without = make_model(small_config(), seed=1)
+    train(without, scrambled, dev_set, config, progress=False)
+    assert evaluate(without, dev_set)[1] < 0.5
+
+
+def test_distillation_weight_mixes_the_two_losses(trained, frame_sets):
+    teacher, _ = trained
+    inputs, targets = frame_sets[0].batch(np.arange(64))
+    student = make_model(small_config(), seed=1)
+    logits = student(inputs)
+    hard = nn.functional.cross_entropy(logits, targets, reduction="sum")
+    teacher_probs = nn.functional.softmax(teacher(inputs) / 2.0, dim=1)
+    student_log_probs = nn.functional.log_softmax(logits / 2.0, dim=1)
+    kl = (teacher_probs * (teacher_probs.log() - student_log_probs)).sum()
+    mixed = Distillation(teacher, 0.25, 2.0).loss(inputs, logits, hard)
+    assert mixed.item() == pytest.approx((0.75 * hard + 0.25 * 4.0 * kl).item(), rel=1e-5)
+    assert Distillation(student, 1.0, 1.0).loss(inputs, logits, hard).item() == pytest.approx(0.0, abs=1e-3)
+    with pytest.raises(TrainConfigError, match="needs a teacher"):
+        train(student, *frame_sets, TrainConfig(distill_weight=0.5), progress=False)
+    with pytest.raises(TrainConfigError, match="distill_weight"):
+        TrainConfig(distill_weight=1.5)
+
+
 class BlockMask(nn.Module):
     """A stand-in for a sparsity parametrization: a fixed 0/1 mask on the weight."""
 
@@ -324,6 +357,25 @@ def test_programs_train_and_write_log_likelihoods(corpus, tmp_path):
     compute_loglikes.main([str(model_dir), str(dev_dir), str(tmp_path / "ll.ark"), "--num-threads", "1"])
     loglikes = dict(read_scp_matrices(read_table(tmp_path / "ll.scp")))
     assert len(loglikes) == 8 and all(m.shape == (60, NUM_PDFS) for m in loglikes.values())
+
+
+def test_program_distils_from_a_teacher_with_the_same_input(corpus, tmp_path, capsys):
+    from cgs_asr.bin import train_dnn
+    train_dir, dev_dir = corpus
+    data = [str(train_dir), str(train_dir / "ali.ark"), str(dev_dir), str(dev_dir / "ali.ark"), str(NUM_PDFS)]
+    small = ["--hidden-layers", "1", "--hidden-dim", "16", "--max-epochs", "1", "--batch-size", "64",
+             "--num-threads", "1"]
+    train_dnn.main(data + [str(tmp_path / "teacher"), "--context", "2"] + small)
+    train_dnn.main(data + [str(tmp_path / "student"), "--context", "2", "--teacher-model", str(tmp_path / "teacher"),
+                           "--distill-weight", "0.7"] + small)
+    saved = json.loads((tmp_path / "student" / "config.json").read_text())["train"]
+    assert (saved["teacher_model"], saved["distill_weight"]) == (str(tmp_path / "teacher"), 0.7)
+    with pytest.raises(SystemExit):
+        train_dnn.main(data + [str(tmp_path / "other"), "--context", "1", "--teacher-model",
+                               str(tmp_path / "teacher")] + small)
+    assert capsys.readouterr().err.strip() == (f"train_dnn: error: {tmp_path / 'teacher'}: teacher's left_context "
+                                               f"is 2, the network's is 1")
+    assert not (tmp_path / "other").exists()
 
 
 def test_program_reports_bad_input_in_one_line(corpus, tmp_path, capsys):

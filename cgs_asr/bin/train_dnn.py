@@ -6,7 +6,9 @@ of --init-model's weights); --qat-bits fine-tunes with fake-quantized
 weights (activations 8 bits, calibrated on training frames; weight scales
 re-derived every epoch); --ptq-bits quantizes --init-model without training
 (the baseline). --init-model starts from a trained model dir (its network
-shape and compression are kept). Writes <model-dir>/final.pt, config.json
+shape and compression are kept). --teacher-model adds the KL divergence
+from another model dir's posteriors (e.g. the dense DNN's) to the loss,
+weighted by --distill-weight. Writes <model-dir>/final.pt, config.json
 (with the compression record), prior.npy and train.log.
 
 Data-parallel over several processes when launched by torchrun, e.g.
@@ -79,6 +81,11 @@ def main(argv):
     training.add_argument("--aug-freq-mask", type=non_negative_int, default=defaults.aug_freq_mask,
                           help="filterbank features only: set a band of up to this many bins to 0")
     training.add_argument("--init-model", type=Path, help="start from this model dir's network and weights")
+    training.add_argument("--teacher-model", type=Path,
+                          help="model dir (same pdfs and input) whose posteriors the network also learns")
+    training.add_argument("--distill-weight", type=float, default=0.5,
+                          help="with --teacher-model: weight of the teacher's KL term, 1 - this on the alignment")
+    training.add_argument("--distill-temperature", type=positive(float), default=defaults.distill_temperature)
     cgs = parser.add_argument_group("coarse-grain sparsification")
     cgs.add_argument("--cgs-keep", type=positive(float), help="fraction of blocks kept in every block-row")
     cgs.add_argument("--cgs-block", type=positive(int), default=16, help="square block size")
@@ -92,6 +99,8 @@ def main(argv):
     args = parser.parse_args(argv)
     if (args.ptq_bits or args.cgs_selection == "magnitude") and not args.init_model:
         parser.error("--ptq-bits and --cgs-selection magnitude need --init-model")
+    if args.ptq_bits and args.teacher_model:
+        parser.error("--ptq-bits does not train, so it takes no --teacher-model")
 
     distributed.init_from_env()
     try:
@@ -103,7 +112,10 @@ def main(argv):
 def _train(args):
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads,
-                         aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask)
+                         aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask,
+                         distill_weight=args.distill_weight if args.teacher_model else 0.0,
+                         distill_temperature=args.distill_temperature)
+    teacher = _load_teacher(args.teacher_model, args.num_pdfs) if args.teacher_model else None
     if args.init_model:
         init = load_acoustic_model(args.init_model)
         model_config, network, compression = init.config, init.network, compression_of(init)
@@ -133,15 +145,19 @@ def _train(args):
             raise ValueError(f"{args.init_model}: already quantized")
         compression.quant = weight_quant_config(bits)
         network = quantize_network(network, compression.quant, train_set, seed=config.seed)
+    if teacher is not None:
+        _check_teacher_input(args.teacher_model, teacher.config, model_config)
     log_path = open_model_dir(args.model_dir) / "train.log" if distributed.is_main() else None
     if args.ptq_bits:
         history = [_post_training(network, dev_set, args.ptq_bits, log_path)]
     else:
         history = train(network, train_set, dev_set, config, log_path=log_path,
-                        on_epoch_end=(lambda net, stats: update_weight_scales(net)) if args.qat_bits else None)
+                        on_epoch_end=(lambda net, stats: update_weight_scales(net)) if args.qat_bits else None,
+                        teacher=teacher.network if teacher is not None else None)
     best = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
     meta = {
         "train": {**config.to_dict(), "init_model": str(args.init_model) if args.init_model else None,
+                  "teacher_model": str(args.teacher_model) if args.teacher_model else None,
                   "method": "ptq" if args.ptq_bits else "qat" if args.qat_bits else "float"},
         "data": {"train": str(args.train_data), "train_ali": str(args.train_ali), "dev": str(args.dev_data),
                  "dev_ali": str(args.dev_ali), "train_frames": len(train_set), "dev_frames": len(dev_set),
@@ -155,6 +171,21 @@ def _train(args):
     save_model_dir(args.model_dir, network, model_config,
                    compute_priors(train_set.targets.numpy(), args.num_pdfs), meta)
     log.info("wrote %s (best epoch %d, dev frame accuracy %.2f%%)", args.model_dir, best.epoch, 100 * best.dev_acc)
+
+
+def _load_teacher(path: Path, num_pdfs: int):
+    teacher = load_acoustic_model(path)
+    if teacher.config.num_pdfs != num_pdfs:
+        raise ValueError(f"{path}: teacher has {teacher.config.num_pdfs} pdfs, not {num_pdfs}")
+    return teacher
+
+
+def _check_teacher_input(path: Path, teacher: ModelConfig, student: ModelConfig) -> None:
+    """Teacher and student see the same spliced, normalised frames, so both must want the same input."""
+    for name in ("feat_dim", "left_context", "right_context", "norm_vars"):
+        if getattr(teacher, name) != getattr(student, name):
+            raise ValueError(f"{path}: teacher's {name} is {getattr(teacher, name)}, "
+                             f"the network's is {getattr(student, name)}")
 
 
 def _post_training(network, dev_set, bits: int, log_path: Path | None) -> EpochStats:

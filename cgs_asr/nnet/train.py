@@ -13,6 +13,14 @@ restores ``state_dict``s, so Linear weights that carry parametrizations
 (block masks, fake quantization) train unchanged. ``on_step`` and
 ``on_epoch_end`` let such extensions act during training (e.g. calibration).
 
+With a ``teacher`` network and ``distill_weight`` > 0 the loss mixes the
+alignment's cross-entropy with the KL divergence from the teacher's
+posteriors on the same (augmented) input, at ``distill_temperature``
+(teacher-student training, Li et al. 2014; Hinton et al. 2015): a CGS or
+fixed-point network learns the dense network's soft decisions, which carry
+more than one pdf-id per frame. The logged train loss is still the
+cross-entropy against the alignment, comparable with dev.
+
 Under ``torchrun`` the minibatches are shared out among the processes
 (:mod:`cgs_asr.nnet.distributed`); only rank 0 writes the log.
 """
@@ -58,6 +66,8 @@ class TrainConfig:
     num_threads: int = 2               # with other jobs on the cores: 1, or OMP_WAIT_POLICY=PASSIVE
     aug_warp: float = 0.0              # filterbank inputs: frequency warp factor in 1 +- aug_warp
     aug_freq_mask: int = 0             # filterbank inputs: widest band of bins set to 0
+    distill_weight: float = 0.0        # weight of the teacher's KL term (0: alignment only, 1: teacher only)
+    distill_temperature: float = 1.0   # softmax temperature of teacher and student in that term
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
@@ -65,6 +75,11 @@ class TrainConfig:
         for name in ("lr", "batch_size", "max_epochs", "num_threads"):
             if getattr(self, name) <= 0:
                 raise TrainConfigError(f"training config: {name} must be positive, not {getattr(self, name)}")
+        if not 0.0 <= self.distill_weight <= 1.0:
+            raise TrainConfigError(f"training config: distill_weight must lie in [0, 1], not {self.distill_weight}")
+        if self.distill_temperature <= 0:
+            raise TrainConfigError(f"training config: distill_temperature must be positive, "
+                                   f"not {self.distill_temperature}")
         try:
             self.augment
         except ValueError as error:
@@ -119,12 +134,18 @@ def evaluate(network: nn.Module, frames: FrameSet, batch_size: int = 8192) -> tu
 def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: TrainConfig,
           log_path: Path | None = None, progress: bool = True,
           on_step: Callable[[nn.Module, int], None] | None = None,
-          on_epoch_end: Callable[[nn.Module, EpochStats], None] | None = None) -> list[EpochStats]:
+          on_epoch_end: Callable[[nn.Module, EpochStats], None] | None = None,
+          teacher: nn.Module | None = None) -> list[EpochStats]:
     """Train ``network`` in place, leave it with the best dev weights; return the per-epoch stats.
 
     ``on_step(network, step)`` runs after every optimizer step, ``on_epoch_end(network,
-    stats)`` after every epoch's accept/reject. Deterministic for a fixed config.
+    stats)`` after every epoch's accept/reject. ``teacher`` (in eval mode, not trained)
+    is needed when ``config.distill_weight`` > 0. Deterministic for a fixed config.
     """
+    if config.distill_weight > 0 and teacher is None:
+        raise TrainConfigError("training config: distill_weight > 0 needs a teacher network")
+    distill = Distillation(teacher.eval(), config.distill_weight, config.distill_temperature) \
+        if config.distill_weight > 0 else None
     torch.set_num_threads(config.num_threads)
     rank, world = rank_and_world()
     trained = DistributedDataParallel(network) if world > 1 else network
@@ -152,7 +173,7 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
                 group["lr"] = lr
             start = time.perf_counter()
             train_loss, train_acc, step = _train_epoch(trained, train_set, optimizer, config.batch_size, order,
-                                                       augment, step, on_step, f"epoch {epoch}",
+                                                       augment, distill, step, on_step, f"epoch {epoch}",
                                                        progress and rank == 0)
             seconds = time.perf_counter() - start
             dev_loss, dev_acc = evaluate(network, dev_set)
@@ -183,12 +204,29 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
     return history
 
 
+@dataclass
+class Distillation:
+    teacher: nn.Module
+    weight: float
+    temperature: float
+
+    def loss(self, inputs: torch.Tensor, logits: torch.Tensor, hard_loss: torch.Tensor) -> torch.Tensor:
+        """The mixed loss, summed over frames; the KL term scaled by T^2 so its gradients keep their size."""
+        with torch.no_grad():
+            teacher_log_probs = nn.functional.log_softmax(self.teacher(inputs) / self.temperature, dim=1)
+        kl = nn.functional.kl_div(nn.functional.log_softmax(logits / self.temperature, dim=1), teacher_log_probs,
+                                  reduction="sum", log_target=True)
+        return (1 - self.weight) * hard_loss + self.weight * self.temperature ** 2 * kl
+
+
 def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Optimizer, batch_size: int,
-                 order: torch.Generator, augment: tuple[FeatureAugment, torch.Generator] | None, step: int,
-                 on_step, desc: str, progress: bool) -> tuple[float, float, int]:
+                 order: torch.Generator, augment: tuple[FeatureAugment, torch.Generator] | None,
+                 distill: Distillation | None, step: int, on_step, desc: str,
+                 progress: bool) -> tuple[float, float, int]:
     """One shuffled pass; returns mean loss, frame accuracy (before each update) and the step count.
 
-    ``augment``, if given, perturbs every minibatch with its own generator (see :mod:`cgs_asr.nnet.augment`).
+    ``augment``, if given, perturbs every minibatch with its own generator (see :mod:`cgs_asr.nnet.augment`);
+    ``distill``, if given, mixes the teacher's posteriors into the loss.
 
     With several ranks each takes its share of every minibatch (see :mod:`cgs_asr.nnet.distributed`).
     """
@@ -209,8 +247,9 @@ def _train_epoch(network: nn.Module, frames: FrameSet, optimizer: torch.optim.Op
             inputs = augment[0](inputs, frames.feat_dim, augment[1])
         logits = network(inputs)
         loss = nn.functional.cross_entropy(logits, targets, reduction="sum")
+        objective = distill.loss(inputs, logits, loss) if distill else loss
         optimizer.zero_grad(set_to_none=True)
-        (loss * weight).backward()
+        (objective * weight).backward()
         optimizer.step()
         step += 1
         if on_step:
