@@ -35,6 +35,8 @@ def test_decode_and_score(decoder_and_loglikes, tmp_path, num_jobs):
     saved = json.loads((tmp_path / "decode" / "decode.json").read_text())
     assert set(saved["sweep"]) == {"0.01", "0.5"} and saved["frames"] == result.frames
     assert (tmp_path / "decode" / "wer_0.01").is_file() and (tmp_path / "decode" / "per_utt").is_file()
+    assert (tmp_path / "decode" / "per_spk").read_text().splitlines()[-1].split() == \
+        ["SUM", "sys", "4", "7", "85.71", "14.29", "0.00", "0.00", "14.29", "25.00"]
 
 
 def test_sweep_keeps_the_scale_with_the_lowest_wer(decoder_and_loglikes, tmp_path):

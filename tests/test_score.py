@@ -6,6 +6,7 @@ from cgs_asr.score.wer import (
     format_ser,
     format_summary,
     format_wer,
+    per_spk_details,
     per_utt_details,
     read_text,
     score_text_files,
@@ -69,6 +70,23 @@ def test_per_utterance_listing(text_files):
     assert "u4 hyp  <eps>  <eps>" in lines
     assert "u4 #csid 0 0 0 2" in lines
     assert "u1 #csid 4 0 0 0" in lines
+
+
+def test_per_speaker_table(text_files):
+    # Speaker A: u1 u2 -> 7 words, 6 correct, 1 sub, 1 ins, 0 del, 2 errors; u2 wrong (1 of 2 sentences).
+    # Speaker B: u3 u4 u5 -> 5 words, 1 correct (ten), 1 sub, 0 ins, 3 del, 4 errors; 3 of 3 sentences wrong.
+    utt2spk = {"u1": "A", "u2": "A", "u3": "B", "u4": "B", "u5": "B"}
+    assert per_spk_details(score_text_files(*text_files), utt2spk).splitlines() == [
+        "SPEAKER  id    #SENT  #WORD    Corr     Sub     Ins     Del     Err   S.Err",
+        "A        raw       2      7       6       1       1       0       2       1",
+        "A        sys       2      7   85.71   14.29   14.29    0.00   28.57   50.00",
+        "B        raw       3      5       1       1       0       3       4       3",
+        "B        sys       3      5   20.00   20.00    0.00   60.00   80.00  100.00",
+        "SUM      raw       5     12       7       2       1       3       6       4",
+        "SUM      sys       5     12   58.33   16.67    8.33   25.00   50.00   80.00",
+    ]
+    with pytest.raises(ValueError, match="'u5' has no speaker"):
+        per_spk_details(score_text_files(*text_files), {k: v for k, v in utt2spk.items() if k != "u5"})
 
 
 def test_empty_hypothesis_is_all_deletions():

@@ -6,9 +6,9 @@ every model shares this one loop. With several acoustic scales (the LM-weight
 sweep) each utterance's log-likelihoods are computed once and decoded once per
 scale; the scale with the lowest WER is kept (or the only one given).
 
-Files in ``decode_dir``: ``text`` (hypotheses at the kept scale), ``wer`` and
-``per_utt`` (Kaldi's compute-wer lines and per-utterance alignment, when the
-data dir has references), ``wer_<scale>`` for every scale tried, and
+Files in ``decode_dir``: ``text`` (hypotheses at the kept scale), ``wer``,
+``per_utt`` and ``per_spk`` (Kaldi's compute-wer lines, per-utterance alignment
+and per-speaker table, when the data dir has references), ``wer_<scale>`` for every scale tried, and
 ``decode.json`` (settings, figures, the sweep, time and real-time factor).
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from cgs_asr.data.datadir import DataDir
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.parallel import fork_map, single_threaded_blas, split_evenly
 from cgs_asr.lang.files import atomic_write_text
-from cgs_asr.score.wer import compute_errors, format_summary, per_utt_details
+from cgs_asr.score.wer import compute_errors, format_summary, per_spk_details, per_utt_details
 
 FRAME_SHIFT_S = 0.01
 
@@ -95,6 +95,7 @@ def decode_data_dir(decoder: WfstDecoder, data: DataDir, loglikes: Callable[[str
         errors = compute_errors(refs, hyps)
         atomic_write_text(decode_dir / "wer", format_summary(errors))
         atomic_write_text(decode_dir / "per_utt", per_utt_details(errors))
+        atomic_write_text(decode_dir / "per_spk", per_spk_details(errors, data.utt2spk))
         wer, ser = errors.wer, errors.ser
     result = DecodeResult(len(results), [utt for utt, _, h in results if not h[best][1]],
                           sum(n for _, n, _ in results), seconds, acoustic_scales[best], wer, ser, sweep)

@@ -3,7 +3,9 @@
 jiwer finds the minimum-edit-distance alignment of each utterance; this module
 adds what a Kaldi recipe expects around it: reading ``text`` files, the
 ``%WER``/``%SER`` summary lines, and the per-utterance ``ref``/``hyp``/``op``/
-``#csid`` listing of Kaldi's ``wer_per_utt_details.pl``.
+``#csid`` listing of Kaldi's ``wer_per_utt_details.pl``, and the per-speaker
+``raw``/``sys`` table of its ``wer_per_spk_details.pl`` (on a corpus whose
+speakers are voices, it shows which voices the errors come from).
 
 Every reference utterance is scored. One missing from the hypotheses is scored
 against an empty hypothesis, i.e. all its words count as deletions (Kaldi's
@@ -197,3 +199,29 @@ def per_utt_details(stats: ErrorStats) -> str:
         lines.append(f"{u.utt} op   " + "  ".join(_center(o, w) for o, w in zip(ops, widths)))
         lines.append(f"{u.utt} #csid {u.count('C')} {u.count('S')} {u.count('I')} {u.count('D')}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def per_spk_details(stats: ErrorStats, utt2spk: Mapping[str, str]) -> str:
+    """Kaldi's per_spk table: per speaker, then ``SUM``, a ``raw`` row of counts and a ``sys`` row of percents.
+
+    Columns: sentences, reference words, then correct / substituted / inserted / deleted / all
+    erroneous words and erroneous sentences (percents of the reference words and of the sentences).
+    """
+    missing = [u.utt for u in stats.utterances if u.utt not in utt2spk]
+    if missing:
+        raise ValueError(f"utterance '{missing[0]}' has no speaker in utt2spk")
+    by_speaker: dict[str, list[UttErrors]] = {}
+    for u in stats.utterances:
+        by_speaker.setdefault(utt2spk[u.utt], []).append(u)
+    groups = [(spk, ErrorStats(tuple(utts))) for spk, utts in sorted(by_speaker.items())] + [("SUM", stats)]
+    width = max(len("SPEAKER"), *(len(spk) for spk, _ in groups))
+    lines = [f"{'SPEAKER':<{width}}  id   {'#SENT':>6} {'#WORD':>6} {'Corr':>7} {'Sub':>7} {'Ins':>7} {'Del':>7} "
+             f"{'Err':>7} {'S.Err':>7}"]
+    for spk, group in groups:
+        correct = sum(u.count("C") for u in group.utterances)
+        counts = (correct, group.subs, group.ins, group.dels, group.errors)
+        head = f"{spk:<{width}}  {{}}  {group.sentences:>6} {group.ref_words:>6}"
+        lines.append(head.format("raw") + "".join(f" {n:>7}" for n in (*counts, group.sentence_errors)))
+        lines.append(head.format("sys") + "".join(f" {_percent(n, group.ref_words):>7.2f}" for n in counts)
+                     + f" {group.ser:>7.2f}")
+    return "\n".join(lines) + "\n"
