@@ -6,7 +6,8 @@
 - training (benchmarks/training.py): dense training frames/s;
 - ``cgs_train_epoch_vs_dense``: seconds of one training epoch of the default
   preset with CGS-75 % (16 x 16 blocks) over the same epoch dense (target
-  <= 1.3);
+  <= 1.3); ``cgs_distill_train_epoch_vs_dense``: the same CGS epoch taught
+  by a dense network (the recipe's stage 9), over the dense epoch;
 - ``decode_rtf``: DNN forward plus WFST search on one thread, seconds per
   second of audio.  With ``--graph-dir --model-dir --data-dir`` (e.g. the
   recipe's exp/mono/graph, exp/dnn, data/asr/test) on the first ``--utts``
@@ -42,20 +43,26 @@ DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 
 
 def cgs_train_epoch_vs_dense(quick: bool) -> dict:
-    """One epoch of the default preset, CGS-75 % against dense, on the same random frames and threads."""
+    """One epoch of the default preset, CGS-75 % (alone, and taught by a dense network) against dense,
+    on the same random frames and threads."""
     train_set = training.random_frames(15_000 if quick else 200_000, seed=0)
     dev_set = training.random_frames(3_000, seed=1)
+    config = ModelConfig.from_preset("default", training.NUM_PDFS, feat_dim=training.FEAT_DIM)
+    teacher = make_model(config, seed=1)
     seconds = {}
-    for name in ("dense", "cgs75", "dense", "cgs75"):   # interleaved, best of two: less machine noise
-        network = make_model(ModelConfig.from_preset("default", training.NUM_PDFS, feat_dim=training.FEAT_DIM),
-                             seed=0)
-        if name == "cgs75":
+    for name in ("dense", "cgs75", "cgs75_distill") * 2:   # interleaved, best of two: less machine noise
+        network = make_model(config, seed=0)
+        if name != "dense":
             apply_cgs(network, CGSConfig(BlockSparsity(16, 16, keep=0.25)))
-        history = train(network, train_set, dev_set, TrainConfig(max_epochs=1, num_threads=training.THREADS),
-                        progress=False)
+        distill = name == "cgs75_distill"
+        history = train(network, train_set, dev_set,
+                        TrainConfig(max_epochs=1, num_threads=training.THREADS, distill_weight=0.5 if distill else 0.0),
+                        progress=False, teacher=teacher if distill else None)
         seconds[name] = min(seconds.get(name, float("inf")), history[1].seconds)
     return {"dense_epoch_s": seconds["dense"], "cgs75_epoch_s": seconds["cgs75"],
-            "cgs_train_epoch_vs_dense": seconds["cgs75"] / seconds["dense"]}
+            "cgs75_distill_epoch_s": seconds["cgs75_distill"],
+            "cgs_train_epoch_vs_dense": seconds["cgs75"] / seconds["dense"],
+            "cgs_distill_train_epoch_vs_dense": seconds["cgs75_distill"] / seconds["dense"]}
 
 
 def _generated_decode_set(work: Path, utts: int):

@@ -16,10 +16,11 @@ mono_utts=1500   # the monophone system trains on this many of the shortest utte
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
 dnn_epochs=10    # ASR DNNs trained from scratch: at most this many epochs (newbob stops earlier)
 dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
+dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN teaches the CGS and 6-bit DNNs ("" for none)
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -91,14 +92,16 @@ if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the be
   end_stage 8
 fi
 
-if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row"; then
-  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$dnn_epochs"
+if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row; the dense DNN teaches"; then
+  # shellcheck disable=SC2086  (dnn_teacher is a list of options)
+  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$dnn_epochs" $dnn_teacher
   end_stage 9
 fi
 
-if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense and the CGS DNNs"; then
+if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense and the CGS DNNs, taught by the dense DNN"; then
   for src in dnn dnn_cgs75; do
-    train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002
+    # shellcheck disable=SC2086
+    train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002 $dnn_teacher
   done
   end_stage 10
 fi
