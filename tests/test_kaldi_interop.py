@@ -258,3 +258,5 @@ def test_kaldi_dir_recipe_runs_on_a_kaldi_experiment(kaldi_exp, tmp_path):
         assert len(loglikes) == 4 and all(m.shape == (60, kaldi_exp[1]) for m in loglikes.values()), model
         assert (recipe / "exp" / model / "nnet1" / "final.nnet").is_file() == (kernel == "float")
     assert json.loads((recipe / "exp" / "dnn_cgs75_q6" / "config.json").read_text())["compression"]["quant"]
+    for model in ("dnn_cgs75", "dnn_q6", "dnn_cgs75_q6"):  # the dense DNN teaches the compressed ones
+        assert json.loads((recipe / "exp" / model / "config.json").read_text())["train"]["teacher_model"] == "exp/dnn"

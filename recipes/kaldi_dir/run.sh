@@ -27,10 +27,11 @@ acwt=0.1                     # acoustic scale of stage 6
 preset=default               # DNN size (cgs-train-dnn --preset): default 4 x 384, paper 4 x 1024
 train_procs=1                # > 1: data-parallel training with torchrun, one process per core
 dnn_opts=                    # more cgs-train-dnn options for every model, e.g. "--hidden-dim 512 --norm-vars"
+dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN teaches the CGS and 6-bit DNNs ("" for none)
 nj=1                         # jobs of the per-utterance export (log-likelihoods), split by speaker
 cmd=local                    # how they run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 seed=1
-opts="stage stop_stage kaldi train dev test train_ali dev_ali graph acwt preset train_procs dnn_opts nj cmd seed"
+opts="stage stop_stage kaldi train dev test train_ali dev_ali graph acwt preset train_procs dnn_opts dnn_teacher nj cmd seed"
 . ../../local/parse_options.sh
 [ -n "$kaldi" ] || { echo "$0: --kaldi DIR is required (the Kaldi recipe dir, e.g. ~/kaldi/egs/rm/s5)" >&2; exit 1; }
 kaldi=$(cd "$kaldi" && pwd)
@@ -67,14 +68,16 @@ if begin_stage 2 "dense DNN (frame cross-entropy, newbob)"; then
   end_stage 2
 fi
 
-if begin_stage 3 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training"; then
-  train_dnn exp/dnn_cgs75 --preset "$preset" --cgs-keep 0.25 --cgs-block 16
+if begin_stage 3 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training; the dense DNN teaches"; then
+  # shellcheck disable=SC2086  (dnn_teacher is a list of options)
+  train_dnn exp/dnn_cgs75 --preset "$preset" --cgs-keep 0.25 --cgs-block 16 $dnn_teacher
   end_stage 3
 fi
 
-if begin_stage 4 "6-bit weights: quantization-aware fine-tuning of the dense and CGS DNNs"; then
+if begin_stage 4 "6-bit weights: quantization-aware fine-tuning of the dense and CGS DNNs, taught by the dense DNN"; then
   for src in dnn dnn_cgs75; do
-    train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002
+    # shellcheck disable=SC2086
+    train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002 $dnn_teacher
   done
   end_stage 4
 fi
