@@ -376,6 +376,9 @@ def test_program_distils_from_a_teacher_with_the_same_input(corpus, tmp_path, ca
     assert capsys.readouterr().err.strip() == (f"train_dnn: error: {tmp_path / 'teacher'}: teacher's left_context "
                                                f"is 2, the network's is 1")
     assert not (tmp_path / "other").exists()
+    with pytest.raises(SystemExit):
+        train_dnn.main(data + [str(tmp_path / "other"), "--distill-weight", "0.3"] + small)
+    assert "--distill-weight needs --teacher-model" in capsys.readouterr().err
 
 
 def test_program_reports_bad_input_in_one_line(corpus, tmp_path, capsys):

@@ -83,8 +83,9 @@ def main(argv):
     training.add_argument("--init-model", type=Path, help="start from this model dir's network and weights")
     training.add_argument("--teacher-model", type=Path,
                           help="model dir (same pdfs and input) whose posteriors the network also learns")
-    training.add_argument("--distill-weight", type=float, default=0.5,
-                          help="with --teacher-model: weight of the teacher's KL term, 1 - this on the alignment")
+    training.add_argument("--distill-weight", type=float,
+                          help="with --teacher-model: weight of the teacher's KL term, 1 - this on the alignment "
+                               "(default 0.5)")
     training.add_argument("--distill-temperature", type=positive(float), default=defaults.distill_temperature)
     cgs = parser.add_argument_group("coarse-grain sparsification")
     cgs.add_argument("--cgs-keep", type=positive(float), help="fraction of blocks kept in every block-row")
@@ -101,6 +102,8 @@ def main(argv):
         parser.error("--ptq-bits and --cgs-selection magnitude need --init-model")
     if args.ptq_bits and args.teacher_model:
         parser.error("--ptq-bits does not train, so it takes no --teacher-model")
+    if args.distill_weight is not None and not args.teacher_model:
+        parser.error("--distill-weight needs --teacher-model")
 
     distributed.init_from_env()
     try:
@@ -113,7 +116,8 @@ def _train(args):
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads,
                          aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask,
-                         distill_weight=args.distill_weight if args.teacher_model else 0.0,
+                         distill_weight=(0.5 if args.distill_weight is None else args.distill_weight)
+                         if args.teacher_model else 0.0,
                          distill_temperature=args.distill_temperature)
     teacher = _load_teacher(args.teacher_model, args.num_pdfs) if args.teacher_model else None
     if args.init_model:

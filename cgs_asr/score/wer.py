@@ -81,6 +81,10 @@ class ErrorStats:
     utterances: tuple[UttErrors, ...]
 
     @property
+    def correct(self) -> int:
+        return sum(u.count("C") for u in self.utterances)
+
+    @property
     def ins(self) -> int:
         return sum(u.count("I") for u in self.utterances)
 
@@ -218,10 +222,9 @@ def per_spk_details(stats: ErrorStats, utt2spk: Mapping[str, str]) -> str:
     lines = [f"{'SPEAKER':<{width}}  id   {'#SENT':>6} {'#WORD':>6} {'Corr':>7} {'Sub':>7} {'Ins':>7} {'Del':>7} "
              f"{'Err':>7} {'S.Err':>7}"]
     for spk, group in groups:
-        correct = sum(u.count("C") for u in group.utterances)
-        counts = (correct, group.subs, group.ins, group.dels, group.errors)
-        head = f"{spk:<{width}}  {{}}  {group.sentences:>6} {group.ref_words:>6}"
-        lines.append(head.format("raw") + "".join(f" {n:>7}" for n in (*counts, group.sentence_errors)))
-        lines.append(head.format("sys") + "".join(f" {_percent(n, group.ref_words):>7.2f}" for n in counts)
-                     + f" {group.ser:>7.2f}")
+        counts = (group.correct, group.subs, group.ins, group.dels, group.errors)
+        lines.append(f"{spk:<{width}}  raw  {group.sentences:>6} {group.ref_words:>6}"
+                     + "".join(f" {n:>7}" for n in (*counts, group.sentence_errors)))
+        lines.append(f"{spk:<{width}}  sys  {group.sentences:>6} {group.ref_words:>6}"
+                     + "".join(f" {_percent(n, group.ref_words):>7.2f}" for n in counts) + f" {group.ser:>7.2f}")
     return "\n".join(lines) + "\n"
