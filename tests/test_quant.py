@@ -9,7 +9,7 @@ from torch import nn
 from cgs_asr.quant import (
     ActivationQuant, LayerBits, QuantConfig, QuantSigmoid, WeightQuant, calibrate, fake_quantize,
     frac_bits_for_range, frac_bits_least_error, int_range, prepare_qat, quant_layers, quantize, quantize_post_training,
-    update_weight_scales,
+    refine_activation_formats, update_weight_scales,
 )
 from cgs_asr.sparsity import BlockMask, BlockSparsity, CGSConfig, apply_cgs
 
@@ -166,6 +166,39 @@ def test_max_calibration_never_gives_a_finer_scale_than_percentile():
                for a, b in zip(quant_layers(fine), quant_layers(coarse)))
 
 
+def test_refined_activation_formats_give_up_an_outlier_for_a_finer_step():
+    model = make_model()
+    data = batches()
+    data[0][0, 0] = 100.0   # one outlier: the max-calibrated input format has a step of 1 for N(0, 1) inputs
+    prepared = calibrate(prepare_qat(model, QuantConfig(default=LayerBits(weight=8), calibration="max")), data)
+    inputs = torch.cat(batches(4, seed=9))
+    with torch.no_grad():
+        targets = model(inputs)   # judged by the distance from the float network's outputs
+    mse = nn.functional.mse_loss
+
+    def loss():
+        with torch.no_grad():
+            return float(mse(prepared(inputs), targets))
+
+    quantizers = [m for m in prepared if isinstance(m, ActivationQuant)]
+    calibrated, before = [int(q.frac_bits) for q in quantizers], loss()
+    assert refine_activation_formats(prepared, inputs, targets, 0, mse) == calibrated and loss() == before
+    chosen = refine_activation_formats(prepared, inputs, targets, 3, mse)
+    assert chosen == [int(q.frac_bits) for q in quantizers]
+    assert all(c <= f <= c + 3 for c, f in zip(calibrated, chosen)) and chosen[0] > calibrated[0]
+    assert loss() < 0.5 * before
+    # The last quantizer's choice is the best of its candidates, the others fixed.
+    last = quantizers[-1]
+    best = loss()
+    for frac in range(calibrated[-1], calibrated[-1] + 4):
+        last.set_format(frac)
+        update_weight_scales(prepared)
+        assert loss() >= best
+    for layer in quant_layers(prepared):
+        assert int(layer.bias_quant.frac_bits) == int(layer.input_format.frac_bits) + int(layer.weight_quant.frac_bits)
+    assert prepared.training   # the mode it came in
+
+
 def test_bias_scale_follows_weight_scale():
     prepared = calibrate(prepare_qat(make_model()), batches())
     layer = quant_layers(prepared)[0]
@@ -221,6 +254,7 @@ def test_in_place_preparation_loads_a_saved_qat_state():
 
 def test_config_json_round_trip():
     config = QuantConfig(default=LayerBits(5, 8, 12), layers={2: LayerBits(8, 8, 16)}, input_bits=10,
-                         calibration="max")
+                         calibration="max", format_search=2)
     assert QuantConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    assert QuantConfig.from_dict({}).format_search == 0   # records written before the search existed
     assert QuantConfig.for_task("kws").default.weight == 5 and QuantConfig.for_task("asr").default.weight == 6

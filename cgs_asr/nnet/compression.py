@@ -27,7 +27,7 @@ from cgs_asr.hw import Emulator, IntLayer, IntModel, engine_report, format_repor
 from cgs_asr.nnet.dataset import FrameSet
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, load_model_dir
-from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat
+from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat, refine_activation_formats
 from cgs_asr.sparsity import BlockGrid, CGSConfig, apply_cgs, find_block_mask, linear_layers
 
 COMPRESSION_KEY = "compression"
@@ -84,16 +84,25 @@ def weight_quant_config(bits: int) -> QuantConfig:
     return QuantConfig(default=LayerBits(weight=bits))
 
 
-def calibration_batches(frames: FrameSet, seed: int = 0) -> list[torch.Tensor]:
-    """A fixed random subset of spliced training frames, in batches, for choosing activation scales."""
+def calibration_batches(frames: FrameSet, seed: int = 0) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """A fixed random subset of spliced training frames with their targets, in batches, for choosing scales."""
     order = np.random.default_rng(seed).permutation(len(frames))[:CALIBRATION_BATCHES * CALIBRATION_BATCH_SIZE]
-    return [frames.batch(np.sort(order[i:i + CALIBRATION_BATCH_SIZE]))[0]
+    return [frames.batch(np.sort(order[i:i + CALIBRATION_BATCH_SIZE]))
             for i in range(0, len(order), CALIBRATION_BATCH_SIZE)]
 
 
 def quantize_network(network: nn.Sequential, config: QuantConfig, frames: FrameSet, seed: int = 0) -> nn.Sequential:
-    """A fake-quantized, calibrated copy of ``network`` (masks kept): the start of QAT, or PTQ as it is."""
-    return calibrate(prepare_qat(network, config), calibration_batches(frames, seed))
+    """A fake-quantized, calibrated copy of ``network`` (masks kept): the start of QAT, or PTQ as it is.
+
+    Activation ranges are calibrated on a subset of ``frames``, then refined
+    by the training loss on the same frames (``config.format_search``).
+    """
+    batches = calibration_batches(frames, seed)
+    prepared = calibrate(prepare_qat(network, config), (inputs for inputs, _ in batches))
+    if config.format_search:
+        inputs, targets = (torch.cat(part) for part in zip(*batches))
+        refine_activation_formats(prepared, inputs, targets, config.format_search)
+    return prepared
 
 
 def copy_network(network: nn.Sequential, config: ModelConfig, compression: Compression) -> nn.Sequential:

@@ -42,6 +42,9 @@ class QuantConfig:
 
     ``calibration="percentile"`` takes, per batch, the ``percentile`` of |x|
     and averages it over batches; ``"max"`` takes the largest |x| seen.
+    ``format_search`` more fraction bits may then be given to each activation
+    format where that lowers the training loss (``refine_activation_formats``;
+    0 keeps the calibrated ranges).
     """
 
     default: LayerBits = field(default_factory=LayerBits)
@@ -49,6 +52,7 @@ class QuantConfig:
     input_bits: int = ACTIVATION_BITS
     calibration: str = "percentile"
     percentile: float = 99.99
+    format_search: int = 3
 
     def __post_init__(self) -> None:
         if self.calibration not in CALIBRATIONS:
@@ -70,6 +74,7 @@ class QuantConfig:
             "input_bits": self.input_bits,
             "calibration": self.calibration,
             "percentile": self.percentile,
+            "format_search": self.format_search,
         }
 
     @classmethod
@@ -80,4 +85,5 @@ class QuantConfig:
             input_bits=int(data.get("input_bits", ACTIVATION_BITS)),
             calibration=data.get("calibration", "percentile"),
             percentile=float(data.get("percentile", 99.99)),
+            format_search=int(data.get("format_search", 0)),   # models saved before the search existed
         )
