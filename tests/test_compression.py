@@ -69,6 +69,21 @@ def test_cgs_training_keeps_the_same_number_of_blocks_in_every_block_row(cgs_dir
     assert state.keys() == loaded.keys() and all(torch.equal(state[k], loaded[k]) for k in state)
 
 
+def test_layers_take_their_own_kept_fraction_or_stay_dense(corpus, tmp_path, capsys):
+    model_dir = run_train(corpus, tmp_path / "m", "--cgs-keep", "0.25", "--cgs-block", str(BLOCK), "--max-epochs", "1",
+                          "--cgs-layer-keep", "2=0.5", "0=0.5", "--cgs-dense-layers", "1")
+    layers = json.loads((model_dir / "config.json").read_text())["compression"]["cgs"]["layers"]
+    assert layers["0"]["keep"] == layers["2"]["keep"] == 0.5 and layers["1"] is None
+    masks = [find_block_mask(layer) for layer in linear_layers(load_acoustic_model(model_dir).network)]
+    assert masks[1] is None
+    # 0.5 of 10 input block-columns and of 8 hidden ones; the output layer has 2 block-rows.
+    assert masks[0].block_mask().sum(dim=1).tolist() == [5] * 8
+    assert masks[2].block_mask().sum(dim=1).tolist() == [4, 4]
+    with pytest.raises(SystemExit):
+        run_train(corpus, tmp_path / "bad", "--cgs-keep", "0.25", "--cgs-layer-keep", "2:0.5")
+    assert "LAYER=FRACTION" in capsys.readouterr().err
+
+
 def test_magnitude_selection_needs_a_model_to_select_from(corpus, tmp_path, capsys):
     with pytest.raises(SystemExit):
         run_train(corpus, tmp_path / "m", "--cgs-keep", "0.25", "--cgs-selection", "magnitude")

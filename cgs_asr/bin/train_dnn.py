@@ -44,6 +44,14 @@ def positive(kind):
     return parse
 
 
+def layer_keep(text):
+    """``INDEX=FRACTION``: the kept fraction of one Linear layer's blocks (0 = first layer)."""
+    index, sep, fraction = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected LAYER=FRACTION, not {text}")
+    return non_negative_int(index), positive(float)(fraction)
+
+
 def non_negative_int(text):
     value = int(text)
     if value < 0:
@@ -92,6 +100,8 @@ def main(argv):
     cgs.add_argument("--cgs-block", type=positive(int), default=16, help="square block size")
     cgs.add_argument("--cgs-selection", choices=SELECTIONS, default="random",
                      help="random (fixed before training) or magnitude (of --init-model's weights)")
+    cgs.add_argument("--cgs-layer-keep", type=layer_keep, nargs="*", default=[], metavar="LAYER=FRACTION",
+                     help="another kept fraction for these Linear layers (0 = first), e.g. 4=0.33")
     cgs.add_argument("--cgs-dense-layers", type=non_negative_int, nargs="*", default=[],
                      help="Linear layers (0 = first) left dense")
     quant = parser.add_argument_group("fixed point").add_mutually_exclusive_group()
@@ -141,7 +151,9 @@ def _train(args):
         if compression.cgs is not None or compression.quant is not None:
             raise ValueError(f"{args.init_model}: already sparsified or quantized; CGS starts from a float model")
         block = BlockSparsity(args.cgs_block, args.cgs_block, keep=args.cgs_keep)
-        compression.cgs = CGSConfig(block, {i: None for i in args.cgs_dense_layers}, args.cgs_selection, args.seed)
+        layers = {i: BlockSparsity(args.cgs_block, args.cgs_block, keep=keep) for i, keep in args.cgs_layer_keep}
+        layers.update({i: None for i in args.cgs_dense_layers})
+        compression.cgs = CGSConfig(block, layers, args.cgs_selection, args.seed)
         apply_cgs(network, compression.cgs)
     bits = args.qat_bits or args.ptq_bits
     if bits:
