@@ -9,7 +9,7 @@ from torch import nn
 from cgs_asr.quant import (
     ActivationQuant, LayerBits, QuantConfig, QuantSigmoid, WeightQuant, calibrate, fake_quantize,
     frac_bits_for_range, frac_bits_least_error, int_range, prepare_qat, quant_layers, quantize, quantize_post_training,
-    refine_activation_formats, update_weight_scales,
+    refine_activation_formats, refine_weight_formats, update_weight_scales,
 )
 from cgs_asr.sparsity import BlockMask, BlockSparsity, CGSConfig, apply_cgs
 
@@ -182,8 +182,8 @@ def test_refined_activation_formats_give_up_an_outlier_for_a_finer_step():
 
     quantizers = [m for m in prepared if isinstance(m, ActivationQuant)]
     calibrated, before = [int(q.frac_bits) for q in quantizers], loss()
-    assert refine_activation_formats(prepared, inputs, targets, 0, mse) == calibrated and loss() == before
-    chosen = refine_activation_formats(prepared, inputs, targets, 3, mse)
+    assert refine_activation_formats(prepared, inputs, targets, (0,), mse) == calibrated and loss() == before
+    chosen = refine_activation_formats(prepared, inputs, targets, (0, 1, 2, 3), mse)
     assert chosen == [int(q.frac_bits) for q in quantizers]
     assert all(c <= f <= c + 3 for c, f in zip(calibrated, chosen)) and chosen[0] > calibrated[0]
     assert loss() < 0.5 * before
@@ -192,11 +192,42 @@ def test_refined_activation_formats_give_up_an_outlier_for_a_finer_step():
     best = loss()
     for frac in range(calibrated[-1], calibrated[-1] + 4):
         last.set_format(frac)
-        update_weight_scales(prepared)
+        update_weight_scales(prepared)   # the bias formats follow; the weights are unchanged
         assert loss() >= best
     for layer in quant_layers(prepared):
         assert int(layer.bias_quant.frac_bits) == int(layer.input_format.frac_bits) + int(layer.weight_quant.frac_bits)
     assert prepared.training   # the mode it came in
+
+
+def test_weight_formats_by_loss_refit_the_current_weights_then_try_offsets():
+    model = make_model()
+    prepared = calibrate(prepare_qat(model, QuantConfig(default=LayerBits(weight=4))), batches())
+    inputs = torch.cat(batches(4, seed=9))
+    with torch.no_grad():
+        targets = model(inputs)
+    mse = nn.functional.mse_loss
+
+    def loss():
+        with torch.no_grad():
+            return float(mse(prepared(inputs), targets))
+
+    layers = quant_layers(prepared)
+    with torch.no_grad():   # the weights moved since their formats were fitted, as in training
+        for layer in layers:
+            layer.linear.parametrizations.weight.original.mul_(1.5)
+    fitted = [frac_bits_least_error(layer.weight_before_quant(), 4) for layer in layers]
+    chosen = refine_weight_formats(prepared, inputs, targets, (-1, 0, 1), mse)
+    assert chosen == [int(layer.weight_quant.frac_bits) for layer in layers]
+    assert all(c - f in (-1, 0, 1) for f, c in zip(fitted, chosen)) and prepared.training
+    for layer in layers:
+        assert int(layer.bias_quant.frac_bits) == int(layer.input_format.frac_bits) + int(layer.weight_quant.frac_bits)
+    best, last = loss(), layers[-1]
+    for frac in (fitted[-1] - 1, fitted[-1], fitted[-1] + 1):   # the last choice is the best of its candidates
+        last.weight_quant.set_format(frac)
+        last.bias_quant.set_format(int(last.input_format.frac_bits) + frac)
+        assert loss() >= best
+    update_weight_scales(prepared)   # back to the least-error fits: never better than the search
+    assert [int(layer.weight_quant.frac_bits) for layer in layers] == fitted and loss() >= best
 
 
 def test_bias_scale_follows_weight_scale():
@@ -254,7 +285,7 @@ def test_in_place_preparation_loads_a_saved_qat_state():
 
 def test_config_json_round_trip():
     config = QuantConfig(default=LayerBits(5, 8, 12), layers={2: LayerBits(8, 8, 16)}, input_bits=10,
-                         calibration="max", format_search=2)
+                         calibration="max", format_search=False)
     assert QuantConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
-    assert QuantConfig.from_dict({}).format_search == 0   # records written before the search existed
+    assert QuantConfig().format_search and not QuantConfig.from_dict({}).format_search   # older records
     assert QuantConfig.for_task("kws").default.weight == 5 and QuantConfig.for_task("asr").default.weight == 6

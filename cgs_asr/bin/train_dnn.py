@@ -3,8 +3,9 @@
 Compression options: --cgs-keep drops blocks of every weight matrix (random
 selection fixed before training, the paper's method, or by block magnitude
 of --init-model's weights); --qat-bits fine-tunes with fake-quantized
-weights (activations 8 bits, calibrated on training frames; weight scales
-re-derived every epoch); --ptq-bits quantizes --init-model without training
+weights (activations 8 bits, calibrated on training frames; activation and
+weight formats chosen by the loss on those frames, weight formats again
+after every epoch); --ptq-bits quantizes --init-model without training
 (the baseline). --init-model starts from a trained model dir (its network
 shape and compression are kept). --teacher-model adds the KL divergence
 from another model dir's posteriors (e.g. the dense DNN's) to the loss,
@@ -21,14 +22,13 @@ from pathlib import Path
 
 from cgs_asr.bin.common import program
 from cgs_asr.nnet.compression import (Compression, compression_of, load_acoustic_model, quantize_network,
-                                      weight_quant_config)
+                                      weight_format_updater, weight_quant_config)
 from cgs_asr.nnet import distributed
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
 from cgs_asr.nnet.train import OPTIMIZERS, EpochStats, TrainConfig, evaluate, train
-from cgs_asr.quant import update_weight_scales
 from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs, measure_sparsity
 from cgs_asr.sparsity.config import SELECTIONS
 
@@ -161,6 +161,7 @@ def _train(args):
             raise ValueError(f"{args.init_model}: already quantized")
         compression.quant = weight_quant_config(bits)
         network = quantize_network(network, compression.quant, train_set, seed=config.seed)
+        update_formats = weight_format_updater(compression.quant, train_set, seed=config.seed)
     if teacher is not None:
         _check_teacher_input(args.teacher_model, teacher.config, model_config)
     log_path = open_model_dir(args.model_dir) / "train.log" if distributed.is_main() else None
@@ -168,7 +169,7 @@ def _train(args):
         history = [_post_training(network, dev_set, args.ptq_bits, log_path)]
     else:
         history = train(network, train_set, dev_set, config, log_path=log_path,
-                        on_epoch_end=(lambda net, stats: update_weight_scales(net)) if args.qat_bits else None,
+                        on_epoch_end=(lambda net, stats: update_formats(net)) if args.qat_bits else None,
                         teacher=teacher.network if teacher is not None else None)
     best = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
     meta = {

@@ -27,7 +27,8 @@ from cgs_asr.hw import Emulator, IntLayer, IntModel, engine_report, format_repor
 from cgs_asr.nnet.dataset import FrameSet
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, load_model_dir
-from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat, refine_activation_formats
+from cgs_asr.quant import (LayerBits, QuantConfig, calibrate, prepare_qat, refine_activation_formats,
+                           refine_weight_formats, update_weight_scales)
 from cgs_asr.sparsity import BlockGrid, CGSConfig, apply_cgs, find_block_mask, linear_layers
 
 COMPRESSION_KEY = "compression"
@@ -94,15 +95,30 @@ def calibration_batches(frames: FrameSet, seed: int = 0) -> list[tuple[torch.Ten
 def quantize_network(network: nn.Sequential, config: QuantConfig, frames: FrameSet, seed: int = 0) -> nn.Sequential:
     """A fake-quantized, calibrated copy of ``network`` (masks kept): the start of QAT, or PTQ as it is.
 
-    Activation ranges are calibrated on a subset of ``frames``, then refined
-    by the training loss on the same frames (``config.format_search``).
+    Activation ranges are calibrated on a subset of ``frames``; with
+    ``config.format_search`` the activation, then the weight formats are chosen
+    by the cross-entropy on the same frames.
     """
     batches = calibration_batches(frames, seed)
     prepared = calibrate(prepare_qat(network, config), (inputs for inputs, _ in batches))
     if config.format_search:
-        inputs, targets = (torch.cat(part) for part in zip(*batches))
-        refine_activation_formats(prepared, inputs, targets, config.format_search)
+        inputs, targets = _joined(batches)
+        refine_activation_formats(prepared, inputs, targets)
+        refine_weight_formats(prepared, inputs, targets)
     return prepared
+
+
+def weight_format_updater(config: QuantConfig, frames: FrameSet, seed: int = 0):
+    """What QAT does after each epoch: re-derive the weight formats (by the loss, with ``format_search``)."""
+    if not config.format_search:
+        return lambda network: update_weight_scales(network)
+    inputs, targets = _joined(calibration_batches(frames, seed))
+    return lambda network: refine_weight_formats(network, inputs, targets)
+
+
+def _joined(batches: list[tuple[torch.Tensor, torch.Tensor]]) -> tuple[torch.Tensor, torch.Tensor]:
+    inputs, targets = zip(*batches)
+    return torch.cat(inputs), torch.cat(targets)
 
 
 def copy_network(network: nn.Sequential, config: ModelConfig, compression: Compression) -> nn.Sequential:

@@ -17,11 +17,13 @@ from .config import (ACTIVATION_BITS, ASR_WEIGHT_BITS, BIAS_BITS, KWS_WEIGHT_BIT
 from .fixed_point import fake_quantize, frac_bits_for_range, frac_bits_least_error, int_range, quantize
 from .modules import ActivationQuant, BiasQuant, FakeQuant, QuantSigmoid, WeightQuant
 from .prepare import (QuantLayer, calibrate, prepare_qat, quant_layers, quantize_post_training,
-                      refine_activation_formats, update_weight_scales)
+                      update_weight_scales)
+from .search import refine_activation_formats, refine_weight_formats
 
 __all__ = [
     "ACTIVATION_BITS", "ASR_WEIGHT_BITS", "BIAS_BITS", "KWS_WEIGHT_BITS", "ActivationQuant", "BiasQuant",
     "FakeQuant", "LayerBits", "QuantConfig", "QuantLayer", "QuantSigmoid", "WeightQuant", "calibrate",
     "fake_quantize", "frac_bits_for_range", "frac_bits_least_error", "int_range", "prepare_qat", "quant_layers",
-    "quantize", "quantize_post_training", "refine_activation_formats", "update_weight_scales",
+    "quantize", "quantize_post_training", "refine_activation_formats", "refine_weight_formats",
+    "update_weight_scales",
 ]

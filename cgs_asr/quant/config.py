@@ -42,9 +42,8 @@ class QuantConfig:
 
     ``calibration="percentile"`` takes, per batch, the ``percentile`` of |x|
     and averages it over batches; ``"max"`` takes the largest |x| seen.
-    ``format_search`` more fraction bits may then be given to each activation
-    format where that lowers the training loss (``refine_activation_formats``;
-    0 keeps the calibrated ranges).
+    With ``format_search``, activation and weight formats are then chosen
+    by the loss of the quantized network on labelled frames (``search.py``).
     """
 
     default: LayerBits = field(default_factory=LayerBits)
@@ -52,7 +51,7 @@ class QuantConfig:
     input_bits: int = ACTIVATION_BITS
     calibration: str = "percentile"
     percentile: float = 99.99
-    format_search: int = 3
+    format_search: bool = True
 
     def __post_init__(self) -> None:
         if self.calibration not in CALIBRATIONS:
@@ -85,5 +84,5 @@ class QuantConfig:
             input_bits=int(data.get("input_bits", ACTIVATION_BITS)),
             calibration=data.get("calibration", "percentile"),
             percentile=float(data.get("percentile", 99.99)),
-            format_search=int(data.get("format_search", 0)),   # models saved before the search existed
+            format_search=bool(data.get("format_search", False)),   # records from before the search
         )

@@ -14,7 +14,8 @@ Every Linear gets a ``WeightQuant`` (after its CGS mask, if any) and a
 anywhere and are skipped by the structure reader.
 
 Training loop contract: ``prepare_qat`` -> ``calibrate`` on a few batches
-[-> ``refine_activation_formats`` on labelled frames] -> train, calling ``update_weight_scales`` every epoch (weight ranges drift) ->
+[-> the loss-aware format search of ``search.py``] -> train, calling
+``update_weight_scales`` (or ``refine_weight_formats``) every epoch (weight ranges drift) ->
 ``cgs_asr.hw.to_int_model``.  Post-training quantization is the same without
 the training (``quantize_post_training``).
 """
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 from torch.nn.utils import parametrize
 
 from .config import QuantConfig
@@ -222,41 +222,6 @@ def calibrate(prepared: nn.Sequential, batches: Iterable[torch.Tensor]) -> nn.Se
     update_weight_scales(prepared)
     prepared.train(was_training)
     return prepared
-
-
-def refine_activation_formats(prepared: nn.Sequential, inputs: torch.Tensor, targets: torch.Tensor,
-                              finer: int, loss_fn=F.cross_entropy) -> list[int]:
-    """Give each activation format up to ``finer`` more fraction bits where that lowers the loss.
-
-    A calibrated range covers (nearly) the largest activation seen, so an
-    8-bit word spends its levels on rare outliers and rounds the many small
-    ReLU outputs coarsely.  A finer step clips those outliers instead; which
-    trade is better depends on what the next layers do with them, so it is
-    judged by the loss of the whole quantized network on labelled frames
-    (``loss_fn(prepared(inputs), targets)``), one quantizer at a time in
-    network order (the input's first), each keeping its best format before
-    the next is tried.  Bias formats follow the input formats
-    (``update_weight_scales``).  Returns the chosen fraction bits.  Measured
-    on the default recipe's dense DNN (4 x 384, 16,384 training frames, dev
-    frame accuracy, weights and biases kept at 16/32 bits): float 41.03 %,
-    calibrated 8-bit activations 39.86 %, refined 40.90 %.
-    """
-    quantizers = [m for m in prepared.children() if isinstance(m, ActivationQuant)]
-    was_training = prepared.training
-    prepared.eval()
-
-    def loss_with(quantizer: ActivationQuant, frac_bits: int) -> float:
-        quantizer.set_format(frac_bits)
-        update_weight_scales(prepared)
-        with torch.no_grad():
-            return float(loss_fn(prepared(inputs), targets))
-
-    for quantizer in quantizers:
-        calibrated = int(quantizer.frac_bits)
-        best = min(range(calibrated, calibrated + finer + 1), key=lambda frac: loss_with(quantizer, frac))
-        loss_with(quantizer, best)
-    prepared.train(was_training)
-    return [int(q.frac_bits) for q in quantizers]
 
 
 def quantize_post_training(model: nn.Sequential, batches: Iterable[torch.Tensor],

@@ -27,12 +27,11 @@ from cgs_asr.data.datadir import DataDir
 from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.nnet.compression import (Compression, copy_network, hardware_report, quantize_network,
-                                      weight_quant_config)
+                                      weight_format_updater, weight_quant_config)
 from cgs_asr.nnet.dataset import FrameSet, normalized_utterances
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel
 from cgs_asr.nnet.train import TrainConfig, evaluate, train
-from cgs_asr.quant import update_weight_scales
 from cgs_asr.sparsity.config import BlockSparsity, CGSConfig, apply_cgs
 
 FLOAT = None   # the "bits" of an unquantized point
@@ -131,10 +130,15 @@ def _fine_tuned(network, quant, train_set: FrameSet, dev_set: FrameSet, training
     Float points get the same fine-tuning epochs as quantized ones, so every
     point has the same training budget and differs only in its format.
     """
-    model = network if quant is None else quantize_network(network, quant, train_set, seed=training.seed)
+    if quant is None:
+        model, on_epoch_end = network, None
+    else:
+        model = quantize_network(network, quant, train_set, seed=training.seed)
+        update_formats = weight_format_updater(quant, train_set, seed=training.seed)
+        on_epoch_end = lambda net, stats: update_formats(net)   # noqa: E731
     if training.qat_epochs:
         train(model, train_set, dev_set, _train_config(training, training.qat_epochs, training.qat_lr),
-              progress=False, on_epoch_end=None if quant is None else lambda net, stats: update_weight_scales(net))
+              progress=False, on_epoch_end=on_epoch_end)
     return model.eval()
 
 
