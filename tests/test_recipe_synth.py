@@ -1,12 +1,16 @@
-"""Smoke test of recipes/synth/run.sh on the tiny preset: stages run, skip when done, rerun after a crash."""
+"""Smoke tests of recipes/synth/run.sh on the tiny preset (stages run, skip when done, rerun after a crash), then of recipes/fsdd on its models."""
 import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+import soxr
 
+from cgs_asr.data.audio import write_wav
 from cgs_asr.data.datadir import read_table, validate_data_dir
+from cgs_asr.data.fsdd import DIGIT_WORDS
+from cgs_asr.data.synth.tts import Voice, synthesize
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -93,3 +97,30 @@ def test_all_stages_end_to_end(recipe):
     assert hw["compression_vs_dense64"] > 90 and hw["power_uw"] > 0 and hw["macs_per_frame"] > 0
     assert (recipe / "exp" / "kws" / "det_test.png").stat().st_size > 0
     assert "kws 36 uW" in (recipe / "exp" / "summary.txt").read_text()
+
+
+def test_fsdd_recipe_on_generated_recordings(recipe, tmp_path):
+    """recipes/fsdd end to end on an FSDD-layout folder of espeak-ng digits at 8 kHz, with the tiny models above."""
+    fsdd = recipe.parent / "fsdd"
+    (fsdd / "conf").mkdir(parents=True)
+    (fsdd / "run.sh").symlink_to(REPO / "recipes" / "fsdd" / "run.sh")
+    for conf in (REPO / "recipes" / "fsdd" / "conf").iterdir():
+        (fsdd / "conf" / conf.name).write_text(conf.read_text())
+    recordings = tmp_path / "fsdd" / "recordings"
+    recordings.mkdir(parents=True)
+    for speaker, pitch in (("low", 20), ("mid", 50), ("high", 80)):
+        for index in range(10):   # every tenth recording of a training speaker is held out for dev
+            voice = Voice("espeak", "en-us", pitch, 130 + 5 * index)
+            for digit, rendered in enumerate(synthesize(voice, list(DIGIT_WORDS))):
+                write_wav(recordings / f"{digit}_{speaker}_{index}.wav",
+                          soxr.resample(rendered.samples, rendered.sample_rate, 8000), 8000)
+    result = subprocess.run(["bash", str(fsdd / "run.sh"), "--fsdd-dir", str(tmp_path / "fsdd"), "--nj", "1",
+                             "--train-speakers", "low mid", "--test-speakers", "high"],
+                            capture_output=True, text=True, env={**os.environ, "CI": "true"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((fsdd / "exp" / "summary.json").read_text())
+    assert [(r["system"], r["test_set"]) for r in rows] == [("synth-only", "fsdd-test"), ("fsdd-trained", "fsdd-test")]
+    assert all(0 <= r["wer"] <= 100 and r["accuracy"] == pytest.approx(100 - r["wer"]) for r in rows)
+    trained = json.loads((fsdd / "exp" / "fsdd-trained" / "config.json").read_text())["train"]
+    assert trained["teacher_model"] == "../synth/exp/dnn" and trained["init_model"] == "../synth/exp/dnn"
+    assert len(read_table(fsdd / "data" / "test" / "text")) == 100
