@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cgs_asr.bin import align_gmm, decode, make_graph, train_mono
+from cgs_asr.bin import align_dnn, align_gmm, decode, make_graph, train_dnn, train_mono
 from cgs_asr.data.ark import ArkWriter, kaldi_io
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir, subset_data_dir, write_data_dir
 from cgs_asr.features.cmvn import compute_cmvn_stats
+from cgs_asr.gmm.align import Aligner
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec, add_deltas
+from cgs_asr.gmm.graphs import GraphCompiler
 from cgs_asr.gmm.graphs import OovWordError, transcripts_to_word_ids
 from cgs_asr.gmm.loglikes import GmmScorer
 from cgs_asr.gmm.model_io import load_model, save_model
@@ -238,6 +240,24 @@ def test_failed_alignments_are_counted_and_left_out(toy, trained, tmp_path):
     assert json.loads((tmp_path / "ali" / "align.json").read_text())["failed"] == [short]
 
 
+def test_alignment_from_the_gmms_own_loglikelihood_matrix_is_the_gmm_alignment(toy, trained, tmp_path):
+    """The matrix path that DNN alignment takes (scale, transition-id columns) gives the GMM decodable's arks."""
+    exp, result = trained
+    data = load_data_dir(toy.train)
+    reader, scorer = FeatureReader(data, result.model.feature_spec), GmmScorer(result.model.am)
+    summary = align_data_dir(data, toy.lang, result.model, tmp_path / "ali", progress=False,
+                             loglikes=lambda utt: scorer(reader.read(utt)), scored_by="the GMM as a matrix")
+    assert summary.utterances == 80 and not summary.failed
+    for name in ("ali.ark", "ali.pdf.ark"):
+        assert (tmp_path / "ali" / name).read_bytes() == (exp / name).read_bytes()
+    assert json.loads((tmp_path / "ali" / "align.json").read_text())["scored_by"] == "the GMM as a matrix"
+    graph = GraphCompiler(result.model, toy.lang).compile([toy.lang.words["go"]])
+    aligner = Aligner(result.model)
+    with pytest.raises(ValueError, match=f"utterance u1: expected frames x {result.model.num_pdfs} log-likelihoods"):
+        aligner.align_loglikes(graph, np.zeros((30, result.model.num_pdfs + 1)), "u1")
+    with pytest.raises(ValueError, match="utterance u2: log-likelihoods that are not finite"):
+        aligner.align_loglikes(graph, np.full((30, result.model.num_pdfs), np.nan), "u2")
+
 def test_subset_of_shortest_utterances(toy):
     data = load_data_dir(toy.train)
     frames = {u: int(n) for u, n in data.tables["utt2num_frames"].items()}
@@ -300,6 +320,31 @@ def test_programs_align_and_decode(toy, trained, tmp_path, capsys):
     assert "aligned 12 of 12 utterances" in out and "%WER 0.00" in out
     assert len(dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.pdf.ark")))) == 12
 
+
+def test_dnn_trained_on_the_gmm_alignment_realigns_the_data(toy, trained, tmp_path, capsys):
+    exp, result = trained
+    num_pdfs = result.model.num_pdfs
+
+    def train(out, pdfs):
+        train_dnn.main([str(toy.train), str(exp / "ali.pdf.ark"), str(toy.train), str(exp / "ali.pdf.ark"), str(pdfs),
+                        str(out), "--hidden-layers", "1", "--hidden-dim", "64", "--context", "2", "--batch-size", "64",
+                        "--max-epochs", "6", "--lr", "3e-3", "--num-threads", "1"])
+        return out
+
+    dnn = train(tmp_path / "dnn", num_pdfs)
+    align_dnn.main(["--nj", "2", str(toy.train), str(toy.lang.dir), str(exp), str(dnn), str(tmp_path / "ali")])
+    assert "aligned 80 of 80 utterances" in capsys.readouterr().out
+    gmm_pdfs = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.pdf.ark")))
+    dnn_pdfs = dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.pdf.ark")))
+    assert list(dnn_pdfs) == list(gmm_pdfs)
+    assert all(len(dnn_pdfs[utt]) == len(gmm_pdfs[utt]) for utt in gmm_pdfs)
+    agreement = np.mean(np.concatenate([dnn_pdfs[utt] == gmm_pdfs[utt] for utt in gmm_pdfs]))
+    assert agreement > 0.8
+    assert json.loads((tmp_path / "ali" / "align.json").read_text())["scored_by"] == f"{dnn} (float)"
+    other = train(tmp_path / "other", num_pdfs + 1)
+    with pytest.raises(SystemExit):
+        align_dnn.main([str(toy.train), str(toy.lang.dir), str(exp), str(other), str(tmp_path / "bad")])
+    assert f"the DNN has {num_pdfs + 1} pdfs, the GMM in {exp} {num_pdfs}" in capsys.readouterr().err
 
 def test_train_program_reports_bad_input_in_one_line(toy, tmp_path, capsys):
     data = load_data_dir(toy.test)

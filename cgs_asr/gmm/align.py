@@ -10,6 +10,10 @@ training graph, which is faster here than scoring every pdf at once
 (:class:`GmmScorer`, the decoder's choice). An
 utterance that fails both gets no alignment; callers count it and keep what
 they had before.
+
+``align_loglikes`` aligns with another model's frames x pdfs log-likelihoods
+instead, e.g. a DNN's (Kaldi's steps/nnet/align.sh): the same graph, scales
+and beams, the matrix read through a matrix-backed decodable.
 """
 from __future__ import annotations
 
@@ -56,12 +60,27 @@ class Aligner:
     def align(self, graph: kaldifst.StdVectorFst, feats: np.ndarray, utt: str = "utt") -> Alignment:
         if feats.ndim != 2 or feats.shape[1] != self.model.dim:  # Kaldi would abort the process
             raise ValueError(f"utterance {utt}: expected frames x {self.model.dim} features, got {feats.shape}")
-        fst = graph.copy()
-        khg.add_transition_probs(trans_model=self.model.trans_model, transition_scale=self.options.transition_scale,
-                                 self_loop_scale=self.options.self_loop_scale, fst=fst)
         decodable = khg.DecodableAmDiagGmmScaled(am=self.model.am, tm=self.model.trans_model,
                                                  feats=np.ascontiguousarray(feats, dtype=np.float32),
                                                  scale=self.options.acoustic_scale)
+        return self._align(graph, decodable, utt)
+
+    def align_loglikes(self, graph: kaldifst.StdVectorFst, loglikes: np.ndarray, utt: str = "utt") -> Alignment:
+        """Align with a frames x pdfs matrix of log-likelihoods (e.g. a DNN's) in place of the GMM's."""
+        if loglikes.ndim != 2 or loglikes.shape[1] != self.model.num_pdfs:
+            raise ValueError(f"utterance {utt}: expected frames x {self.model.num_pdfs} log-likelihoods, "
+                             f"got {loglikes.shape}")
+        if not np.isfinite(loglikes).all():
+            raise ValueError(f"utterance {utt}: log-likelihoods that are not finite")
+        # The matrix decodable applies no scale and is indexed by transition-id - 1.
+        tid2pdf = self.model.tid2pdf()[1:]
+        scaled = np.ascontiguousarray(self.options.acoustic_scale * loglikes[:, tid2pdf], dtype=np.float32)
+        return self._align(graph, khg.DecodableCtc(scaled), utt)
+
+    def _align(self, graph: kaldifst.StdVectorFst, decodable, utt: str) -> Alignment:
+        fst = graph.copy()
+        khg.add_transition_probs(trans_model=self.model.trans_model, transition_scale=self.options.transition_scale,
+                                 self_loop_scale=self.options.self_loop_scale, fst=fst)
         done, _, retried, loglike, _, tids, _ = khg.align_utterance_wrapper(
             config=self._config, utt=utt, acoustic_scale=self.options.acoustic_scale, fst=fst,
             decodable=decodable, num_done=0, num_error=0, num_retried=0, tot_like=0.0, frame_count=0)

@@ -35,7 +35,7 @@ from tqdm import tqdm
 from cgs_asr.atomic import atomic_open
 from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
-from cgs_asr.gmm.align import Aligner, AlignOptions
+from cgs_asr.gmm.align import Aligner, Alignment, AlignOptions
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec
 from cgs_asr.gmm.graphs import GraphCompiler, transcripts_to_word_ids
 from cgs_asr.gmm.model import GmmHmm, init_mono
@@ -178,27 +178,38 @@ class AlignSummary:
 def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: GmmHmm, ali_dir: str | Path,
                    options: AlignOptions = AlignOptions(), map_oov: bool = False, num_jobs: int = 1,
                    progress: bool = True, save_model_copy: bool = True,
-                   map_parts: Callable = fork_map) -> AlignSummary:
+                   map_parts: Callable = fork_map,
+                   loglikes: Callable[[str], np.ndarray] | None = None, scored_by: str = "gmm") -> AlignSummary:
     """Align every utterance of a data dir to its transcript; write the arks (see the module docstring).
 
     ``map_parts`` runs the jobs (forked here, or :meth:`cgs_asr.jobs.Jobs.map`).
+    ``loglikes`` (utterance -> frames x pdfs), if given, scores the frames in
+    place of the GMM, whose transition model and tree still make the graphs:
+    a DNN's alignment (``scored_by`` names it in align.json). The data dir's
+    features are then not read here.
     """
     start = time.perf_counter()
     data = data if isinstance(data, DataDir) else load_data_dir(Path(data))
     lang = lang if isinstance(lang, Lang) else Lang.load(lang)
     ali_dir = Path(ali_dir)
     transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
-    reader = FeatureReader(data, model.feature_spec)
-    reader.check_dim(model.dim)
+    if loglikes is None:
+        reader = FeatureReader(data, model.feature_spec)
+        reader.check_dim(model.dim)
     compiler = GraphCompiler(model, lang)
     aligner = Aligner(model, options)
+
+    def align_one(utt: str) -> Alignment:
+        graph = compiler.compile(transcripts.word_ids[utt])
+        return aligner.align(graph, reader.read(utt), utt) if loglikes is None else \
+            aligner.align_loglikes(graph, loglikes(utt), utt)
 
     def align_part(part):
         position, utts = part
         out = []
         for utt in tqdm(utts, desc=f"align {position + 1}", position=position, leave=False,
                         disable=None if progress else True):
-            result = aligner.align(compiler.compile(transcripts.word_ids[utt]), reader.read(utt), utt)
+            result = align_one(utt)
             out.append((utt, result.tids, result.loglike, result.retried))
         return out
 
@@ -219,7 +230,8 @@ def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: G
         loglike_per_frame=sum(like for _, tids, like, _ in results if tids is not None) / max(frames, 1),
         seconds=time.perf_counter() - start)
     _write_json(ali_dir / "align.json", {"data_dir": str(data.path), "lang_dir": str(lang.dir),
-                                         "options": asdict(options), "map_oov": map_oov, **asdict(summary)})
+                                         "scored_by": scored_by, "options": asdict(options), "map_oov": map_oov,
+                                         **asdict(summary)})
     if summary.failed:
         log.warning("%s: %d of %d utterances failed to align (listed in %s)", data.path, len(summary.failed),
                     summary.utterances, ali_dir / "align.json")
