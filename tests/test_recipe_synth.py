@@ -61,7 +61,8 @@ def test_stages_run_skip_and_recover(recipe):
 
     other = run(recipe, "--stop-stage", "2", "--seed", "2")
     assert other.returncode == 1
-    assert "stage 1 was run with 'preset=tiny seed=1', not 'preset=tiny seed=2'" in other.stderr
+    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0', not 'preset=tiny seed=2 train_seed=0'" \
+        in other.stderr
 
 
 def test_bad_option_is_refused(recipe):
@@ -70,9 +71,14 @@ def test_bad_option_is_refused(recipe):
 
 
 def test_all_stages_end_to_end(recipe):
-    """Every stage on the tiny preset (after the stages above), down to exp/summary.json."""
-    result = run(recipe, "--stage", "3", "--acwt-sweep", "0.1")
+    """Every stage on the tiny preset (after the stages above), down to exp/summary.json; another training seed."""
+    result = run(recipe, "--stage", "3", "--acwt-sweep", "0.1", "--train-seed", "3")
     assert result.returncode == 0, result.stderr[-3000:]
+    for model in ("mono", "tri1"):
+        assert json.loads((recipe / "exp" / model / "train.json").read_text())["config"]["seed"] == 3, model
+    for model in ("dnn", "dnn_cgs75", "dnn_q6", "kws/dnn", "kws/dnn_cgs75_q5"):
+        assert json.loads((recipe / "exp" / model / "config.json").read_text())["train"]["seed"] == 3, model
+    assert (recipe / "exp" / "stages" / "5.done").read_text().strip() == "preset=tiny seed=1 train_seed=3"
     rows = json.loads((recipe / "exp" / "summary.json").read_text())
     systems = {(r["task"], r["system"], r["test_set"]) for r in rows}
     for system in ("gmm", "dense-float", "dense-q6", "cgs75-float", "cgs75-q6"):

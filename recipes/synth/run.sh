@@ -3,13 +3,16 @@
 # under this folder (data/, fbank/, mfcc/, exp/); rerunning skips finished stages.
 #
 #   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--cmd local] [--seed 1]
+#                        [--train-seed 0]
 set -euo pipefail
 cd "$(dirname "$0")"
 
 stage=1
 stop_stage=100
 preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large: 20+ h
-seed=1
+seed=1           # the corpus: voices, texts, augmentation; and the KWS test streams
+train_seed=0     # every training: GMM flat start and Gaussian splits, DNN initialisation, random CGS blocks,
+                 # minibatch order and augmentation draws (another value gives a replicate of stages 5-17)
 nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
@@ -20,13 +23,13 @@ dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN tea
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed train_seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
 . ../../local/path.sh
 . ../../local/stages.sh
-stage_settings="preset=$preset seed=$seed"
+stage_settings="preset=$preset seed=$seed train_seed=$train_seed"
 
 if begin_stage 1 "synthesize the corpus: TTS speakers, augmentation, Kaldi data dirs"; then
   cgs-make-synth-corpus --preset "$preset" --seed "$seed" --nj "$nj" data
@@ -60,8 +63,8 @@ if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs)"; then
 fi
 
 if begin_stage 5 "GMM-HMM: monophone (flat start, EM with realignment), then triphone (decision tree) on its alignment"; then
-  cgs-train-mono --nj "$nj" --max-utts "$mono_utts" data/asr/train_mfcc data/lang exp/mono
-  cgs-train-tri --nj "$nj" data/asr/train_mfcc data/lang exp/mono exp/tri1
+  cgs-train-mono --nj "$nj" --seed "$train_seed" --max-utts "$mono_utts" data/asr/train_mfcc data/lang exp/mono
+  cgs-train-tri --nj "$nj" --seed "$train_seed" data/asr/train_mfcc data/lang exp/mono exp/tri1
   end_stage 5
 fi
 
@@ -77,7 +80,7 @@ fi
 train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments of train and dev
   local out=$1; shift
   # shellcheck disable=SC2086  (dnn_aug is a list of options)
-  cgs-train-dnn $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
+  cgs-train-dnn --seed "$train_seed" $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
     "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
@@ -121,7 +124,7 @@ fi
 kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the fbank frames and labels of train_all and dev
   local out=$1; shift
   # shellcheck disable=SC2086  (dnn_aug is a list of options)
-  cgs-train-dnn --preset kws --context "$kws_context" $dnn_aug "$@" exp/kws/data/train_all exp/kws/labels_train_all/labels.ark \
+  cgs-train-dnn --preset kws --context "$kws_context" --seed "$train_seed" $dnn_aug "$@" exp/kws/data/train_all exp/kws/labels_train_all/labels.ark \
     data/kws/dev exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
 }
 
@@ -192,7 +195,7 @@ if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; 
 fi
 
 if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev %WER against weight memory"; then
-  cgs-sweep-cgs --train-utts 600 --dev-utts 100 --float-epochs 3 --qat-epochs 1 --graph-dir exp/tri1/graph \
+  cgs-sweep-cgs --seed "$train_seed" --train-utts 600 --dev-utts 100 --float-epochs 3 --qat-epochs 1 --graph-dir exp/tri1/graph \
     data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" \
     exp/sweep_cgs
   end_stage 17
