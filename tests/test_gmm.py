@@ -22,8 +22,7 @@ from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir, subset_da
 from cgs_asr.features.cmvn import compute_cmvn_stats
 from cgs_asr.gmm.align import Aligner
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec, add_deltas
-from cgs_asr.gmm.graphs import GraphCompiler
-from cgs_asr.gmm.graphs import OovWordError, transcripts_to_word_ids
+from cgs_asr.gmm.graphs import GraphCompiler, OovWordError, transcripts_to_word_ids
 from cgs_asr.gmm.loglikes import GmmScorer
 from cgs_asr.gmm.model_io import load_model, save_model
 from cgs_asr.gmm.mono import MONO_SCHEDULE, MonoConfig
@@ -258,6 +257,7 @@ def test_alignment_from_the_gmms_own_loglikelihood_matrix_is_the_gmm_alignment(t
     with pytest.raises(ValueError, match="utterance u2: log-likelihoods that are not finite"):
         aligner.align_loglikes(graph, np.full((30, result.model.num_pdfs), np.nan), "u2")
 
+
 def test_subset_of_shortest_utterances(toy):
     data = load_data_dir(toy.train)
     frames = {u: int(n) for u, n in data.tables["utt2num_frames"].items()}
@@ -345,6 +345,7 @@ def test_dnn_trained_on_the_gmm_alignment_realigns_the_data(toy, trained, tmp_pa
     with pytest.raises(SystemExit):
         align_dnn.main([str(toy.train), str(toy.lang.dir), str(exp), str(other), str(tmp_path / "bad")])
     assert f"the DNN has {num_pdfs + 1} pdfs, the GMM in {exp} {num_pdfs}" in capsys.readouterr().err
+
 
 def test_train_program_reports_bad_input_in_one_line(toy, tmp_path, capsys):
     data = load_data_dir(toy.test)

@@ -41,6 +41,11 @@ DECODERS = ("faster", "lattice-faster")
 BEAM, LATTICE_BEAM, MAX_ACTIVE = 11.0, 6.0, 3000
 
 
+def matrix_decodable(loglikes: np.ndarray, tid2pdf: np.ndarray, acoustic_scale: float):
+    """``DecodableCtc`` over frames x pdfs log-likelihoods; ``tid2pdf`` maps transition-ids 1.. to pdf-ids."""
+    return khg.DecodableCtc(np.ascontiguousarray(acoustic_scale * loglikes[:, tid2pdf], dtype=np.float32))
+
+
 @dataclass(frozen=True)
 class Hypothesis:
     """Best path of one utterance."""
@@ -106,8 +111,7 @@ class WfstDecoder:
                              f"got shape {loglikes.shape}")
         if loglikes.shape[0] == 0:
             raise ValueError(f"utterance {utt}: no frames")
-        scaled = np.ascontiguousarray(self.acoustic_scale * loglikes[:, self._tid2pdf], dtype=np.float32)
-        decodable = khg.DecodableCtc(scaled)
+        decodable = matrix_decodable(loglikes, self._tid2pdf, self.acoustic_scale)
         if self.decoder_type == "faster":
             ok, alignment, word_ids, loglike = self._faster_best_path(decodable)
         else:

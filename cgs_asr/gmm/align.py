@@ -13,7 +13,7 @@ they had before.
 
 ``align_loglikes`` aligns with another model's frames x pdfs log-likelihoods
 instead, e.g. a DNN's (Kaldi's steps/nnet/align.sh): the same graph, scales
-and beams, the matrix read through a matrix-backed decodable.
+and beams, the matrix read through the decoder's matrix decodable.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cgs_asr.decode.wfst import matrix_decodable
 from cgs_asr.gmm.model import GmmHmm
 from cgs_asr.kaldi import khg, kaldifst
 
@@ -54,6 +55,7 @@ class Aligner:
 
     def __init__(self, model: GmmHmm, options: AlignOptions = AlignOptions()):
         self.model, self.options = model, options
+        self._tid2pdf = model.tid2pdf()[1:]
         self._config = khg.AlignConfig(beam=options.beam, retry_beam=options.retry_beam,
                                        careful=options.careful)
 
@@ -72,10 +74,7 @@ class Aligner:
                              f"got {loglikes.shape}")
         if not np.isfinite(loglikes).all():
             raise ValueError(f"utterance {utt}: log-likelihoods that are not finite")
-        # The matrix decodable applies no scale and is indexed by transition-id - 1.
-        tid2pdf = self.model.tid2pdf()[1:]
-        scaled = np.ascontiguousarray(self.options.acoustic_scale * loglikes[:, tid2pdf], dtype=np.float32)
-        return self._align(graph, khg.DecodableCtc(scaled), utt)
+        return self._align(graph, matrix_decodable(loglikes, self._tid2pdf, self.options.acoustic_scale), utt)
 
     def _align(self, graph: kaldifst.StdVectorFst, decodable, utt: str) -> Alignment:
         fst = graph.copy()
