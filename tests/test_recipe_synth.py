@@ -61,13 +61,15 @@ def test_stages_run_skip_and_recover(recipe):
 
     other = run(recipe, "--stop-stage", "2", "--seed", "2")
     assert other.returncode == 1
-    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0', not 'preset=tiny seed=2 train_seed=0'" \
-        in other.stderr
+    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0 gmm_audio=clean', " \
+           "not 'preset=tiny seed=2 train_seed=0 gmm_audio=clean'" in other.stderr
 
 
 def test_bad_option_is_refused(recipe):
     result = run(recipe, "--no-such-thing", "1")
     assert result.returncode == 1 and "unknown option --no-such-thing" in result.stderr
+    result = run(recipe, "--gmm-audio", "noisy")
+    assert result.returncode == 1 and "--gmm-audio augmented|clean" in result.stderr
 
 
 def test_all_stages_end_to_end(recipe):
@@ -78,7 +80,15 @@ def test_all_stages_end_to_end(recipe):
         assert json.loads((recipe / "exp" / model / "train.json").read_text())["config"]["seed"] == 3, model
     for model in ("dnn", "dnn_cgs75", "dnn_q6", "kws/dnn", "kws/dnn_cgs75_q5"):
         assert json.loads((recipe / "exp" / model / "config.json").read_text())["train"]["seed"] == 3, model
-    assert (recipe / "exp" / "stages" / "5.done").read_text().strip() == "preset=tiny seed=1 train_seed=3"
+    assert (recipe / "exp" / "stages" / "5.done").read_text().strip() == "preset=tiny seed=1 train_seed=3 gmm_audio=clean"
+    # The GMM trains on and aligns the clean companions; it decodes, and the DNNs train on, the augmented audio.
+    assert json.loads((recipe / "exp" / "tri1" / "train.json").read_text())["data_dir"] == "data/asr/train_clean_mfcc"
+    assert json.loads((recipe / "exp" / "tri1_ali_dev" / "align.json").read_text())["data_dir"] == "data/asr/dev_clean_mfcc"
+    assert json.loads((recipe / "exp" / "kws" / "ali_test" / "align.json").read_text())["data_dir"] == "exp/kws/data/test_mfcc"
+    kws_test = read_table(recipe / "exp" / "kws" / "data" / "test_mfcc" / "wav.scp")  # a copy of data/kws/test_clean
+    assert kws_test and all("/wav_clean/" in wav for wav in kws_test.values())
+    assert json.loads((recipe / "exp" / "tri1" / "decode_test" / "decode.json").read_text())["data_dir"] == "data/asr/test_mfcc"
+    assert json.loads((recipe / "exp" / "dnn" / "config.json").read_text())["data"]["train"] == "data/asr/train"
     rows = json.loads((recipe / "exp" / "summary.json").read_text())
     systems = {(r["task"], r["system"], r["test_set"]) for r in rows}
     for system in ("gmm", "dense-float", "dense-q6", "cgs75-float", "cgs75-q6"):

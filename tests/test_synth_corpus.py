@@ -1,11 +1,15 @@
-"""The synthetic corpus: speaker-disjoint splits, held-out voices, determinism, valid data dirs, features."""
+"""The synthetic corpus: speaker-disjoint splits, held-out voices, determinism, valid data dirs, clean
+companions, features."""
+import dataclasses
 import json
 
 import numpy as np
+import pytest
 import soundfile
 
 from cgs_asr.data.datadir import load_data_dir, validate_data_dir
 from cgs_asr.data.synth import corpus
+from cgs_asr.data.synth.augment import AugmentConfig, augment
 from cgs_asr.data.synth.speakers import HELD_OUT, base_voice, make_speakers
 from cgs_asr.features.config import feature_options
 from cgs_asr.features.extract import make_features
@@ -53,6 +57,45 @@ def test_tiny_corpus(tiny_corpus):
     for task in corpus.TASKS:
         assert not spk[(task, "train")] & (spk[(task, "dev")] | spk[(task, "test")])
         assert not spk[(task, "dev")] & spk[(task, "test")]
+
+
+def test_clean_companions_match_their_augmented_utterances(tiny_corpus):
+    for task in corpus.TASKS:
+        for split in ("train", "dev", "test"):
+            augmented = load_data_dir(tiny_corpus / task / split)
+            clean = load_data_dir(tiny_corpus / task / f"{split}_clean")
+            assert validate_data_dir(clean.path) == []
+            assert clean.text == augmented.text and clean.utt2spk == augmented.utt2spk
+            assert "utt2augment" not in clean.tables
+            for utt in augmented.utts:
+                assert "/wav_clean/" in clean.wav_scp[utt]
+                assert soundfile.info(clean.wav_scp[utt]).frames == soundfile.info(augmented.wav_scp[utt]).frames
+    ctm = tiny_corpus / "asr" / "train" / "word_timings.ctm"
+    assert (tiny_corpus / "asr" / "train_clean" / "word_timings.ctm").read_text() == ctm.read_text()
+
+
+def test_clean_companion_is_the_speech_before_reverb_noise_and_band_limiting():
+    rng = np.random.default_rng(0)
+    speech = np.concatenate([np.zeros(801), rng.standard_normal(4001), np.zeros(800)]).astype(np.float32)
+    rirs = [np.array([0.0, 0.1, -0.2, 1.0, 0.0, 0.5], np.float32)]  # the direct sound 3 samples late
+    babble = rng.standard_normal(8000).astype(np.float32)
+    every = AugmentConfig(speed_prob=1.0, reverb_prob=1.0, noise_prob=1.0, bandlimit_prob=1.0)
+    distorted = augment(speech, 16000, every, np.random.default_rng(1), rirs, babble)
+    # Same draws up to the speed factor, then none of the distortions.
+    plain = augment(speech, 16000, dataclasses.replace(every, reverb_prob=0.0, noise_prob=0.0, bandlimit_prob=0.0),
+                    np.random.default_rng(1), rirs, babble)
+    assert "reverb" in distorted.description and "noise" in distorted.description and "band=8k" in distorted.description
+    np.testing.assert_array_equal(plain.clean, plain.samples)
+    assert len(distorted.clean) == len(distorted.samples) == len(plain.samples) + 1  # band-limiting an odd length adds one
+    assert np.abs(distorted.clean).max() == pytest.approx(np.abs(distorted.samples).max(), rel=1e-6)
+    # The companion is the plain speech delayed as the direct sound is, and so are the word times.
+    companion = distorted.clean[: len(plain.clean)]
+    np.testing.assert_array_equal(companion[:3], 0)
+    unit = lambda x: x / np.abs(x).max()  # noqa: E731
+    np.testing.assert_allclose(unit(companion[3:]), unit(plain.clean[:-3]), atol=1e-6)
+    assert distorted.time_offset == pytest.approx(plain.time_offset + 3 / 16000)
+    assert distorted.time_scale == plain.time_scale
+    assert np.corrcoef(distorted.clean, distorted.samples)[0, 1] < 0.99
 
 
 def test_word_timings_cover_festival_utterances(tiny_corpus):

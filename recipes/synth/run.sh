@@ -3,7 +3,7 @@
 # under this folder (data/, fbank/, mfcc/, exp/); rerunning skips finished stages.
 #
 #   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--cmd local] [--seed 1]
-#                        [--train-seed 0]
+#                        [--train-seed 0] [--gmm-audio augmented|clean]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +13,9 @@ preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large:
 seed=1           # the corpus: voices, texts, augmentation; and the KWS test streams
 train_seed=0     # every training: GMM flat start and Gaussian splits, DNN initialisation, random CGS blocks,
                  # minibatch order and augmentation draws (another value gives a replicate of stages 5-17)
+gmm_audio=clean  # clean: the GMMs train on, and align, the clean companions of the audio (same speech and
+                 # timing, no reverb, noise or band-limiting), as Kaldi's multi-condition recipes align clean
+                 # recordings; augmented: the audio itself. The DNNs train on the augmented audio either way.
 nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
@@ -23,17 +26,18 @@ dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN tea
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed train_seed nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
 . ../../local/path.sh
 . ../../local/stages.sh
-stage_settings="preset=$preset seed=$seed train_seed=$train_seed"
+case $gmm_audio in augmented) gmm=;; clean) gmm=_clean;; *) echo "$0: --gmm-audio augmented|clean" >&2; exit 1;; esac
+stage_settings="preset=$preset seed=$seed train_seed=$train_seed gmm_audio=$gmm_audio"
 
 if begin_stage 1 "synthesize the corpus: TTS speakers, augmentation, Kaldi data dirs"; then
   cgs-make-synth-corpus --preset "$preset" --seed "$seed" --nj "$nj" data
-  for dir in data/{asr,kws}/{train,dev,test}; do cgs-validate-data-dir "$dir"; done
+  for dir in data/{asr,kws}/{train,dev,test}{,_clean}; do cgs-validate-data-dir "$dir"; done
   end_stage 1
 fi
 
@@ -53,18 +57,18 @@ if begin_stage 3 "lang dir (CMUdict lexicon, L.fst) and trigram LM (G.fst) from 
   end_stage 3
 fi
 
-if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs)"; then
-  for split in train dev test; do
-    cgs-combine-data-dirs "data/asr/${split}_mfcc" "data/asr/$split"
-    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "data/asr/${split}_mfcc" "mfcc/$split"
-    cgs-compute-cmvn-stats "data/asr/${split}_mfcc" "mfcc/$split"
+if begin_stage 4 "MFCC features for the GMM (copies of the ASR data dirs: train and dev as --gmm-audio says, dev and test)"; then
+  for dir in $(printf '%s\n' train$gmm dev$gmm dev test | sort -u); do
+    cgs-combine-data-dirs "data/asr/${dir}_mfcc" "data/asr/$dir"
+    cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "data/asr/${dir}_mfcc" "mfcc/$dir"
+    cgs-compute-cmvn-stats "data/asr/${dir}_mfcc" "mfcc/$dir"
   done
   end_stage 4
 fi
 
 if begin_stage 5 "GMM-HMM: monophone (flat start, EM with realignment), then triphone (decision tree) on its alignment"; then
-  cgs-train-mono --nj "$nj" --seed "$train_seed" --max-utts "$mono_utts" data/asr/train_mfcc data/lang exp/mono
-  cgs-train-tri --nj "$nj" --seed "$train_seed" data/asr/train_mfcc data/lang exp/mono exp/tri1
+  cgs-train-mono --nj "$nj" --seed "$train_seed" --max-utts "$mono_utts" "data/asr/train${gmm}_mfcc" data/lang exp/mono
+  cgs-train-tri --nj "$nj" --seed "$train_seed" "data/asr/train${gmm}_mfcc" data/lang exp/mono exp/tri1
   end_stage 5
 fi
 
@@ -73,7 +77,7 @@ if begin_stage 6 "HCLG graph; triphone GMM baseline decoding of dev and test; al
   for split in dev test; do
     cgs-decode --nj "$nj" --cmd "$cmd" exp/tri1/graph "data/asr/${split}_mfcc" exp/tri1 "exp/tri1/decode_$split"
   done
-  cgs-align-gmm --nj "$nj" --cmd "$cmd" --map-oov data/asr/dev_mfcc data/lang exp/tri1 exp/tri1_ali_dev
+  cgs-align-gmm --nj "$nj" --cmd "$cmd" --map-oov "data/asr/dev${gmm}_mfcc" data/lang exp/tri1 exp/tri1_ali_dev
   end_stage 6
 fi
 
@@ -128,14 +132,14 @@ kws_train_dnn() {  # kws_train_dnn OUT_DIR [options]: a KWS DNN on the fbank fra
     data/kws/dev exp/kws/labels_dev/labels.ark "$(cat exp/kws/labels_train/num_labels)" "$out"
 }
 
-if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs; ASR train joins KWS train"; then
+if begin_stage 12 "KWS frame labels (keyword / filler / silence): the monophone GMM aligns MFCC copies of the KWS dirs (as --gmm-audio says); ASR train joins KWS train"; then
   mkdir -p exp/kws
   sort data/asr/train/text data/kws/{train,dev,test}/text > exp/kws/lang_text   # lexicon of the ASR and KWS words
   cgs-prepare-lang exp/kws/lang_text exp/kws/lang
   cmp -s <(grep -v '^#' data/lang/phones.txt) <(grep -v '^#' exp/kws/lang/phones.txt) \
     || { echo "$0: exp/kws/lang has other phones than data/lang, the GMM's" >&2; exit 1; }
   for split in train dev test; do
-    cgs-combine-data-dirs "exp/kws/data/${split}_mfcc" "data/kws/$split"
+    cgs-combine-data-dirs "exp/kws/data/${split}_mfcc" "data/kws/$split$gmm"
     cgs-compute-features --type mfcc --config conf/mfcc.conf --nj "$nj" --cmd "$cmd" "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
     cgs-compute-cmvn-stats "exp/kws/data/${split}_mfcc" "exp/kws/mfcc/$split"
     cgs-align-gmm --nj "$nj" --cmd "$cmd" "exp/kws/data/${split}_mfcc" exp/kws/lang exp/mono "exp/kws/ali_$split"

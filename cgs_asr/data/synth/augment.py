@@ -6,6 +6,12 @@ or babble of other synthetic speakers) at 5-30 dB SNR, band-limiting through
 an 8 kHz sample rate (so models also meet telephone-band recordings), and a
 random level. The chain applied is returned as a short description, which the
 corpus builder records per utterance.
+
+Beside the augmented signal comes its clean companion: the same speech, padded
+and sped up alike, so the same length and timing, but without reverberation,
+noise or band-limiting. Alignments made on it are the frame targets for the
+augmented copy, as Kaldi's multi-condition recipes align the clean recordings
+and train on their reverberated and noisy copies.
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ class AugmentConfig:
 @dataclass
 class Augmented:
     samples: np.ndarray
+    clean: np.ndarray  # the companion: same length, timing and peak level, without reverb, noise, band-limiting
     description: str
     time_offset: float  # seconds: new time = old time * time_scale + time_offset
     time_scale: float
@@ -113,9 +120,14 @@ def augment(samples: np.ndarray, sample_rate: int, config: AugmentConfig, rng: n
         x = change_speed(x, sample_rate, factor)
         offset, scale = offset / factor, scale / factor
         steps.append(f"speed={factor:.3f}")
+    dry = x
     if rng.random() < config.reverb_prob:
         k = rng.integers(len(rirs))
         x = scipy.signal.fftconvolve(x, rirs[k])[: len(x)].astype(np.float32)
+        # The direct sound arrives after the source-microphone delay: the companion and the times follow it.
+        delay = int(np.argmax(np.abs(rirs[k])))
+        dry = np.concatenate([np.zeros(delay, np.float32), dry])[: len(dry)]
+        offset += delay / sample_rate
         steps.append(f"reverb=rir{k}")
     if rng.random() < config.noise_prob:
         kind = config.noise_kinds[rng.integers(len(config.noise_kinds))]
@@ -127,9 +139,11 @@ def augment(samples: np.ndarray, sample_rate: int, config: AugmentConfig, rng: n
         x = soxr.resample(soxr.resample(x, sample_rate, 8000), 8000, sample_rate)
         steps.append("band=8k")
     level = rng.uniform(*config.level_dbfs_range)
-    x = x * (10 ** (level / 20) / (np.abs(x).max() + 1e-9))
+    x, dry = (_at_peak(y, level) for y in (x, dry))
     steps.append(f"level={level:.1f}dBFS")
-    return Augmented(x.astype(np.float32), " ".join(steps), offset, scale)
+    # Band-limiting through 8 kHz can add one sample; the companion must have as many frames.
+    dry = np.pad(dry, (0, max(len(x) - len(dry), 0)))[: len(x)]
+    return Augmented(x, dry, " ".join(steps), offset, scale)
 
 
 def _noise(kind: str, length: int, rng: np.random.Generator, babble: np.ndarray) -> np.ndarray:
@@ -139,6 +153,10 @@ def _noise(kind: str, length: int, rng: np.random.Generator, babble: np.ndarray)
         return pink_noise(length, rng)
     start = rng.integers(len(babble))
     return np.resize(np.roll(babble, -start), length)
+
+
+def _at_peak(x: np.ndarray, level_dbfs: float) -> np.ndarray:
+    return (x * (10 ** (level_dbfs / 20) / (np.abs(x).max() + 1e-9))).astype(np.float32)
 
 
 def _rms(x: np.ndarray) -> float:

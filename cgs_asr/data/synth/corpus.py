@@ -4,9 +4,12 @@ Output layout (built in ``<out>.tmp`` and renamed to ``<out>`` when complete,
 so an interrupted build never looks finished)::
 
     <out>/wav/<speaker>/<utt>.wav          16 kHz, 16-bit mono
+    <out>/wav_clean/<speaker>/<utt>.wav    its clean companion (see augment.py)
     <out>/{asr,kws}/{train,dev,test}/      Kaldi data dirs: wav.scp text utt2spk
                                            spk2utt utt2dur spk2voice utt2augment
                                            [word_timings.ctm]
+    <out>/{asr,kws}/{train,dev,test}_clean/  the same utterances, ids and timings,
+                                           from the clean companions (no utt2augment)
     <out>/manifest.json                    preset, seed, hours per data dir
 
 Every utterance draws its augmentation from a generator seeded by the corpus
@@ -124,9 +127,10 @@ def _render_speaker(utts: list[Utterance]) -> list[dict]:
     for utt, rendered in zip(utts, synthesize(voice, [u.text for u in utts])):
         clean = soxr.resample(rendered.samples, rendered.sample_rate, SAMPLE_RATE)
         aug = augment(clean, SAMPLE_RATE, config, _utterance_rng(seed, utt.id), _WORKER["rirs"], _WORKER["babble"])
-        path = out_dir / "wav" / utt.speaker.id / f"{utt.id}.wav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_wav(path, aug.samples, SAMPLE_RATE)
+        for folder, samples in (("wav", aug.samples), ("wav_clean", aug.clean)):
+            path = out_dir / folder / utt.speaker.id / f"{utt.id}.wav"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_wav(path, samples, SAMPLE_RATE)
         words = utt.text.split()
         times = None
         if rendered.word_times is not None and len(rendered.word_times) == len(words):
@@ -171,6 +175,7 @@ def build_corpus(out: Path, preset_name: str = "default", seed: int = 1, num_job
         for split in SPLITS:
             utts = [u for u in plan if u.task == task and u.speaker.split == split]
             _write_split(tmp / task / split, utts, rows, out)
+            _write_split(tmp / task / f"{split}_clean", utts, rows, out, clean=True)
             manifest["hours"][f"{task}/{split}"] = round(sum(rows[u.id]["duration"] for u in utts) / 3600, 3)
     for split in SPLITS:
         manifest["speakers"][split] = sum(1 for s in speakers if s.split == split)
@@ -179,16 +184,18 @@ def build_corpus(out: Path, preset_name: str = "default", seed: int = 1, num_job
     return manifest
 
 
-def _write_split(path: Path, utts: list[Utterance], rows: dict, final_root: Path) -> None:
+def _write_split(path: Path, utts: list[Utterance], rows: dict, final_root: Path, clean: bool = False) -> None:
     data = DataDir(path)
+    wav_folder = final_root / ("wav_clean" if clean else "wav")
     data.tables = {
-        "wav.scp": {u.id: str(final_root / "wav" / u.speaker.id / rows[u.id]["wav"]) for u in utts},
+        "wav.scp": {u.id: str(wav_folder / u.speaker.id / rows[u.id]["wav"]) for u in utts},
         "text": {u.id: u.text for u in utts},
         "utt2spk": {u.id: u.speaker.id for u in utts},
         "utt2dur": {u.id: f"{rows[u.id]['duration']:.3f}" for u in utts},
-        "utt2augment": {u.id: rows[u.id]["augment"] for u in utts},
         "spk2voice": {u.speaker.id: u.speaker.voice.describe() for u in utts},
     }
+    if not clean:
+        data.tables["utt2augment"] = {u.id: rows[u.id]["augment"] for u in utts}
     write_data_dir(data, path)
     ctm = [f"{u.id} 1 {s:.3f} {e - s:.3f} {w}"
            for u in sorted(utts, key=lambda u: u.id.encode()) if rows[u.id]["word_times"]
