@@ -125,8 +125,8 @@ def _render_speaker(utts: list[Utterance]) -> list[dict]:
     voice = utts[0].speaker.voice
     rows = []
     for utt, rendered in zip(utts, synthesize(voice, [u.text for u in utts])):
-        clean = soxr.resample(rendered.samples, rendered.sample_rate, SAMPLE_RATE)
-        aug = augment(clean, SAMPLE_RATE, config, _utterance_rng(seed, utt.id), _WORKER["rirs"], _WORKER["babble"])
+        speech = soxr.resample(rendered.samples, rendered.sample_rate, SAMPLE_RATE)
+        aug = augment(speech, SAMPLE_RATE, config, _utterance_rng(seed, utt.id), _WORKER["rirs"], _WORKER["babble"])
         for folder, samples in (("wav", aug.samples), ("wav_clean", aug.clean)):
             path = out_dir / folder / utt.speaker.id / f"{utt.id}.wav"
             path.parent.mkdir(parents=True, exist_ok=True)
