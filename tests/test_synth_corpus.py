@@ -74,28 +74,45 @@ def test_clean_companions_match_their_augmented_utterances(tiny_corpus):
     assert (tiny_corpus / "asr" / "train_clean" / "word_timings.ctm").read_text() == ctm.read_text()
 
 
-def test_clean_companion_is_the_speech_before_reverb_noise_and_band_limiting():
+def test_clean_companion_is_the_speech_before_reverb_and_noise():
     rng = np.random.default_rng(0)
     speech = np.concatenate([np.zeros(801), rng.standard_normal(4001), np.zeros(800)]).astype(np.float32)
     rirs = [np.array([0.0, 0.1, -0.2, 1.0, 0.0, 0.5], np.float32)]  # the direct sound 3 samples late
     babble = rng.standard_normal(8000).astype(np.float32)
     every = AugmentConfig(speed_prob=1.0, reverb_prob=1.0, noise_prob=1.0, bandlimit_prob=1.0)
     distorted = augment(speech, 16000, every, np.random.default_rng(1), rirs, babble)
-    # Same draws up to the speed factor, then none of the distortions.
-    plain = augment(speech, 16000, dataclasses.replace(every, reverb_prob=0.0, noise_prob=0.0, bandlimit_prob=0.0),
+    # Same draws up to the speed factor, then no reverb and no noise: the band-limiting, level and floor draws follow.
+    plain = augment(speech, 16000, dataclasses.replace(every, reverb_prob=0.0, noise_prob=0.0),
                     np.random.default_rng(1), rirs, babble)
     assert "reverb" in distorted.description and "noise" in distorted.description and "band=8k" in distorted.description
     np.testing.assert_array_equal(plain.clean, plain.samples)
-    assert len(distorted.clean) == len(distorted.samples) == len(plain.samples) + 1  # band-limiting an odd length adds one
-    assert np.abs(distorted.clean).max() == pytest.approx(np.abs(distorted.samples).max(), rel=1e-6)
+    assert len(distorted.clean) == len(distorted.samples) == len(plain.samples)  # band-limiting keeps the length
     # The companion is the plain speech delayed as the direct sound is, and so are the word times.
     companion = distorted.clean[: len(plain.clean)]
-    np.testing.assert_array_equal(companion[:3], 0)
+    lsb = 1 / 32768
+    assert np.abs(companion[:3]).max() < 40 * lsb  # the noise floor only
     unit = lambda x: x / np.abs(x).max()  # noqa: E731
-    np.testing.assert_allclose(unit(companion[3:]), unit(plain.clean[:-3]), atol=1e-6)
+    assert np.abs(unit(companion[3:]) - unit(plain.clean[:-3])).max() < 0.01
     assert distorted.time_offset == pytest.approx(plain.time_offset + 3 / 16000)
     assert distorted.time_scale == plain.time_scale
     assert np.corrcoef(distorted.clean, distorted.samples)[0, 1] < 0.99
+    # Band-limited: almost no energy above 4 kHz in speech that had it, in both signals.
+    highband = lambda x: np.sum(np.abs(np.fft.rfft(x))[len(x) // 4:] ** 2) / np.sum(np.abs(np.fft.rfft(x)) ** 2)  # noqa: E731
+    assert highband(speech) > 0.4
+    assert highband(plain.clean) < 0.01 and highband(distorted.samples) < 0.01
+
+
+def test_no_digital_silence():
+    """The padding carries the recording's noise floor (1-8 steps of 16-bit audio), not zeros."""
+    speech = np.concatenate([np.zeros(1600), np.random.default_rng(0).standard_normal(8000)]).astype(np.float32)
+    quiet = AugmentConfig(speed_prob=0.0, reverb_prob=0.0, noise_prob=0.0, bandlimit_prob=0.0)
+    for seed in range(5):
+        out = augment(speech, 16000, quiet, np.random.default_rng(seed), [], np.zeros(1, np.float32))
+        floor = float(out.description.split("floor=")[1].removesuffix("lsb"))
+        pad = out.clean[: int(0.05 * 16000)] * 32768  # the shortest padding
+        assert 1.0 <= floor <= 8.0
+        assert np.std(pad) == pytest.approx(floor, rel=0.1)
+        np.testing.assert_array_equal(out.clean, out.samples)
 
 
 def test_word_timings_cover_festival_utterances(tiny_corpus):

@@ -3,15 +3,24 @@
 Each utterance draws its own chain: trim the engine's silence and pad anew,
 speed perturbation, simulated room reverberation, additive noise (white, pink
 or babble of other synthetic speakers) at 5-30 dB SNR, band-limiting through
-an 8 kHz sample rate (so models also meet telephone-band recordings), and a
-random level. The chain applied is returned as a short description, which the
-corpus builder records per utterance.
+an 8 kHz sample rate (so models also meet telephone-band recordings), a random
+level, and last the recording's own noise floor. The chain applied is returned
+as a short description, which the corpus builder records per utterance.
 
-Beside the augmented signal comes its clean companion: the same speech, padded
-and sped up alike, so the same length and timing, but without reverberation,
-noise or band-limiting. Alignments made on it are the frame targets for the
-augmented copy, as Kaldi's multi-condition recipes align the clean recordings
-and train on their reverberated and noisy copies.
+The noise floor (white, 1-8 steps of 16-bit audio, i.e. -90 to -72 dBFS) is
+there because TTS engines pad with digital silence, which no microphone
+records: with it, a third of a clean utterance's frames had the floor of the
+log (Kaldi dithers against that; kaldi-native-fbank's dither is not seeded),
+so per-speaker CMVN and the GMM's silence model were fitted to something real
+recordings never show.
+
+Beside the augmented signal comes its clean companion: the same speech, padded,
+sped up, band-limited and levelled alike, with the same noise floor, so the
+same length and timing, but without reverberation and added noise. Alignments
+made on it are the frame targets for the augmented copy, as Kaldi's
+multi-condition recipes align the clean recordings and train on their
+reverberated and noisy copies. Band-limiting stays because it is the channel
+(telephone-band recordings such as 8 kHz corpora have it), not interference.
 """
 from __future__ import annotations
 
@@ -33,13 +42,14 @@ class AugmentConfig:
     noise_kinds: tuple[str, ...] = ("white", "pink", "babble")
     bandlimit_prob: float = 0.4
     level_dbfs_range: tuple[float, float] = (-30.0, -3.0)  # peak level
+    floor_lsb_range: tuple[float, float] = (1.0, 8.0)  # noise floor's standard deviation in 16-bit steps
     pad_range: tuple[float, float] = (0.05, 0.5)  # seconds of silence added on each side
 
 
 @dataclass
 class Augmented:
     samples: np.ndarray
-    clean: np.ndarray  # the companion: same length, timing and peak level, without reverb, noise, band-limiting
+    clean: np.ndarray  # the companion: same length, timing, band, level and floor, without reverb and added noise
     description: str
     time_offset: float  # seconds: new time = old time * time_scale + time_offset
     time_scale: float
@@ -136,14 +146,16 @@ def augment(samples: np.ndarray, sample_rate: int, config: AugmentConfig, rng: n
         x = x + noise * (_rms(x) / (_rms(noise) + 1e-9) * 10 ** (-snr / 20))
         steps.append(f"noise={kind}@{snr:.1f}dB")
     if rng.random() < config.bandlimit_prob:
-        x = soxr.resample(soxr.resample(x, sample_rate, 8000), 8000, sample_rate)
+        # Through 8 kHz and back can add a sample; both keep the original length.
+        x, dry = (soxr.resample(soxr.resample(y, sample_rate, 8000), 8000, sample_rate)[: len(y)] for y in (x, dry))
         steps.append("band=8k")
     level = rng.uniform(*config.level_dbfs_range)
     x, dry = (_at_peak(y, level) for y in (x, dry))
     steps.append(f"level={level:.1f}dBFS")
-    # Band-limiting through 8 kHz can add one sample; the companion must have as many frames.
-    dry = np.pad(dry, (0, max(len(x) - len(dry), 0)))[: len(x)]
-    return Augmented(x, dry, " ".join(steps), offset, scale)
+    floor = rng.uniform(*config.floor_lsb_range)
+    hiss = rng.standard_normal(len(x)).astype(np.float32) * np.float32(floor / 32768)
+    steps.append(f"floor={floor:.1f}lsb")
+    return Augmented(x + hiss, dry + hiss, " ".join(steps), offset, scale)
 
 
 def _noise(kind: str, length: int, rng: np.random.Generator, babble: np.ndarray) -> np.ndarray:
