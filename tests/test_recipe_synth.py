@@ -61,8 +61,8 @@ def test_stages_run_skip_and_recover(recipe):
 
     other = run(recipe, "--stop-stage", "2", "--seed", "2")
     assert other.returncode == 1
-    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0 gmm_audio=augmented', " \
-           "not 'preset=tiny seed=2 train_seed=0 gmm_audio=augmented'" in other.stderr
+    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0 gmm_audio=clean', " \
+           "not 'preset=tiny seed=2 train_seed=0 gmm_audio=clean'" in other.stderr
 
 
 def test_bad_option_is_refused(recipe):
@@ -74,8 +74,8 @@ def test_bad_option_is_refused(recipe):
 
 def test_all_stages_end_to_end(recipe):
     """Every stage on the tiny preset (after the stages above), down to exp/summary.json; another training seed,
-    the GMMs on the clean companions."""
-    result = run(recipe, "--stage", "3", "--acwt-sweep", "0.1", "--train-seed", "3", "--gmm-audio", "clean")
+    the GMMs on the clean companions (the default)."""
+    result = run(recipe, "--stage", "3", "--acwt-sweep", "0.1", "--train-seed", "3")
     assert result.returncode == 0, result.stderr[-3000:]
     for model in ("mono", "tri1"):
         assert json.loads((recipe / "exp" / model / "train.json").read_text())["config"]["seed"] == 3, model

@@ -13,11 +13,10 @@ preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large:
 seed=1           # the corpus: voices, texts, augmentation; and the KWS test streams
 train_seed=0     # every training: GMM flat start and Gaussian splits, DNN initialisation, random CGS blocks,
                  # minibatch order and augmentation draws (another value gives a replicate of stages 5-17)
-gmm_audio=augmented  # the audio the GMMs train on and align: the augmented audio itself, or its clean companions
-                     # (same speech and timing, no reverb, noise or band-limiting), as Kaldi's multi-condition
-                     # recipes align clean recordings. The DNNs train on the augmented audio either way. With
-                     # clean, the dense DNN's %WER fell from 10.3 to 7.1 (dev) and 19.6 to 12.8 (test), but
-                     # recipes/fsdd's fine-tuning on real recordings collapsed (see the README)
+gmm_audio=clean  # the audio the GMMs train on and align: the clean companions (same speech, timing and band,
+                 # no reverberation or added noise), as Kaldi's multi-condition recipes align clean recordings,
+                 # or the augmented audio itself. The DNNs train on the augmented audio either way (README:
+                 # what each gave)
 nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
