@@ -90,6 +90,7 @@ def test_clean_companion_is_the_speech_before_reverb_and_noise():
     # The companion is the plain speech delayed as the direct sound is, and so are the word times.
     companion = distorted.clean[: len(plain.clean)]
     lsb = 1 / 32768
+    assert np.abs(distorted.clean).max() == pytest.approx(np.abs(distorted.samples).max(), abs=80 * lsb)  # one level
     assert np.abs(companion[:3]).max() < 40 * lsb  # the noise floor only
     unit = lambda x: x / np.abs(x).max()  # noqa: E731
     assert np.abs(unit(companion[3:]) - unit(plain.clean[:-3])).max() < 0.01
