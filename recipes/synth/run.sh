@@ -21,13 +21,16 @@ nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
-dnn_epochs=10    # ASR DNNs trained from scratch: at most this many epochs (newbob stops earlier)
+dnn_epochs=10    # the dense ASR DNN: at most this many epochs (newbob stops earlier)
+cgs_epochs=16    # the CGS ASR DNN, trained from scratch with a quarter of the weights, learns slower: at most this
+                 # many epochs, so that newbob's halving can run its course
 dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
 dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN teaches the CGS and 6-bit DNNs ("" for none)
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
+kws_teacher="--teacher-model exp/kws/dnn --distill-weight 0.5"   # the dense KWS DNN teaches its CGS and 5-bit DNNs
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs dnn_aug dnn_teacher kws_context kws_epochs sweep"
+opts="stage stop_stage preset seed train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_teacher kws_context kws_epochs kws_teacher sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -89,20 +92,27 @@ train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments o
     "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
+decode_dnn() {  # decode_dnn MODEL [options]: the acoustic scale swept on dev, the best one applied to test
+  local model=$1; shift
+  cgs-decode --nj "$nj" --cmd "$cmd" "$@" --acwt-sweep "$acwt_sweep" exp/tri1/graph data/asr/dev "exp/$model" \
+    "exp/$model/decode_dev"
+  cgs-decode --nj "$nj" --cmd "$cmd" "$@" --acwt-from "exp/$model/decode_dev" exp/tri1/graph data/asr/test "exp/$model" \
+    "exp/$model/decode_test"
+}
+
 if begin_stage 7 "dense DNN on the triphone alignments (frame cross-entropy, newbob, filterbank augmentation)"; then
   train_dnn exp/dnn --max-epochs "$dnn_epochs"
   end_stage 7
 fi
 
 if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the best scale on test"; then
-  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-sweep "$acwt_sweep" exp/tri1/graph data/asr/dev exp/dnn exp/dnn/decode_dev
-  cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/test exp/dnn exp/dnn/decode_test
+  decode_dnn dnn
   end_stage 8
 fi
 
 if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row; the dense DNN teaches"; then
   # shellcheck disable=SC2086  (dnn_teacher is a list of options)
-  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$dnn_epochs" $dnn_teacher
+  train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$cgs_epochs" $dnn_teacher
   end_stage 9
 fi
 
@@ -114,13 +124,10 @@ if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense an
   end_stage 10
 fi
 
-if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator (the dense DNN's acoustic scale)"; then
-  for set in dev test; do
-    cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set exp/dnn_cgs75 exp/dnn_cgs75/decode_$set
-    for model in dnn_q6 dnn_cgs75_q6; do
-      cgs-decode --nj "$nj" --cmd "$cmd" --kernel fixed --acwt-from exp/dnn/decode_dev exp/tri1/graph data/asr/$set \
-        exp/$model exp/$model/decode_$set
-    done
+if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator, each with its own dev-swept acoustic scale"; then
+  decode_dnn dnn_cgs75
+  for model in dnn_q6 dnn_cgs75_q6; do
+    decode_dnn $model --kernel fixed
   done
   end_stage 11
 fi
@@ -161,10 +168,11 @@ if begin_stage 13 "KWS DNN, dense float: 3 x 512 over +-$kws_context frames of f
   end_stage 13
 fi
 
-if begin_stage 14 "KWS DNN with CGS (the dense DNN's largest 16 x 16 blocks kept, 25 %, then fine-tuned) and 5-bit weights (QAT)"; then
+if begin_stage 14 "KWS DNN with CGS (the dense DNN's largest 16 x 16 blocks kept, 25 %, then fine-tuned) and 5-bit weights (QAT), taught by the dense KWS DNN"; then
+  # shellcheck disable=SC2086  (kws_teacher is a list of options)
   kws_train_dnn exp/kws/dnn_cgs75 --init-model exp/kws/dnn --cgs-keep 0.25 --cgs-block 16 --cgs-selection magnitude \
-    --lr 0.0005 --max-epochs "$kws_epochs"
-  kws_train_dnn exp/kws/dnn_cgs75_q5 --init-model exp/kws/dnn_cgs75 --qat-bits 5 --max-epochs 3 --lr 0.0002
+    --lr 0.0005 --max-epochs "$kws_epochs" $kws_teacher
+  kws_train_dnn exp/kws/dnn_cgs75_q5 --init-model exp/kws/dnn_cgs75 --qat-bits 5 --max-epochs 3 --lr 0.0002 $kws_teacher
   end_stage 14
 fi
 
