@@ -127,7 +127,7 @@ fi
 if begin_stage 11 "decode CGS float, and dense / CGS 6-bit through the fixed-point engine emulator, each with its own dev-swept acoustic scale"; then
   decode_dnn dnn_cgs75
   for model in dnn_q6 dnn_cgs75_q6; do
-    decode_dnn $model --kernel fixed
+    decode_dnn "$model" --kernel fixed
   done
   end_stage 11
 fi
