@@ -12,9 +12,12 @@ def main(argv):
     parser.add_argument("--preset", choices=sorted(PRESETS), default="default")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--nj", type=int, default=2, help="parallel synthesis processes")
+    parser.add_argument("--conversions", type=int, default=None,
+                        help="converted copies (WORLD vocoder: F0 and vocal-tract changes) of each flite and "
+                             "festival training speaker; default: the preset's")
     parser.add_argument("out", help="output folder (wav/, asr/{train,dev,test}, kws/{train,dev,test})")
     args = parser.parse_args(argv)
-    manifest = build_corpus(args.out, args.preset, args.seed, args.nj)
+    manifest = build_corpus(args.out, args.preset, args.seed, args.nj, conversions=args.conversions)
     print(json.dumps(manifest, indent=2))
 
 

@@ -3,7 +3,7 @@
 # under this folder (data/, fbank/, mfcc/, exp/); rerunning skips finished stages.
 #
 #   recipes/synth/run.sh [--stage N] [--stop-stage M] [--preset tiny|default|large] [--nj 2] [--cmd local] [--seed 1]
-#                        [--train-seed 0] [--gmm-audio augmented|clean]
+#                        [--train-seed 0] [--gmm-audio augmented|clean] [--conversions N]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +11,8 @@ stage=1
 stop_stage=100
 preset=default   # tiny: for tests; default: ~4 h of ASR training speech; large: 20+ h
 seed=1           # the corpus: voices, texts, augmentation; and the KWS test streams
+conversions=     # the corpus: converted copies (WORLD vocoder: F0 and vocal-tract changes) of each flite and festival
+                 # training speaker; "" takes the preset's (default 2, tiny 1); 0 gives the corpus without them
 train_seed=0     # every training: GMM flat start and Gaussian splits, DNN initialisation, random CGS blocks,
                  # minibatch order and augmentation draws (another value gives a replicate of stages 5-17)
 gmm_audio=clean  # the audio the GMMs train on and align: the clean companions (same speech, timing and band,
@@ -30,17 +32,17 @@ kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 kws_teacher="--teacher-model exp/kws/dnn --distill-weight 0.5"   # the dense KWS DNN teaches its CGS and 5-bit DNNs
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_teacher kws_context kws_epochs kws_teacher sweep"
+opts="stage stop_stage preset seed conversions train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_teacher kws_context kws_epochs kws_teacher sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
 . ../../local/path.sh
 . ../../local/stages.sh
 case $gmm_audio in augmented) gmm=;; clean) gmm=_clean;; *) echo "$0: --gmm-audio augmented|clean" >&2; exit 1;; esac
-stage_settings="preset=$preset seed=$seed train_seed=$train_seed gmm_audio=$gmm_audio"
+stage_settings="preset=$preset seed=$seed conversions=$conversions train_seed=$train_seed gmm_audio=$gmm_audio"
 
 if begin_stage 1 "synthesize the corpus: TTS speakers, augmentation, Kaldi data dirs"; then
-  cgs-make-synth-corpus --preset "$preset" --seed "$seed" --nj "$nj" data
+  cgs-make-synth-corpus --preset "$preset" --seed "$seed" ${conversions:+--conversions "$conversions"} --nj "$nj" data
   for dir in data/{asr,kws}/{train,dev,test}{,_clean}; do cgs-validate-data-dir "$dir"; done
   end_stage 1
 fi

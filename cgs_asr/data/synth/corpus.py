@@ -44,6 +44,7 @@ TASKS = ("asr", "kws")
 class Preset:
     speakers: dict[str, int]                # engine -> number of speakers
     utterances: dict[str, dict[str, int]]   # task -> split -> number of utterances
+    conversions: int = 2                    # converted copies of each flite/festival training speaker
     rirs: int = 24
     babble_sentences: int = 40
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -53,7 +54,7 @@ PRESETS = {
     # For tests: a minute or less.
     "tiny": Preset({"espeak": 6, "flite": 5, "festival": 3},
                    {"asr": {"train": 60, "dev": 15, "test": 15}, "kws": {"train": 40, "dev": 10, "test": 10}},
-                   rirs=4, babble_sentences=10),
+                   conversions=1, rirs=4, babble_sentences=10),
     # The main job: about 4 h of ASR training speech plus the KWS set.
     "default": Preset({"espeak": 52, "flite": 15, "festival": 9},
                       {"asr": {"train": 6000, "dev": 400, "test": 400},
@@ -143,8 +144,12 @@ def _render_speaker(utts: list[Utterance]) -> list[dict]:
 
 
 def build_corpus(out: Path, preset_name: str = "default", seed: int = 1, num_jobs: int = 2,
-                 progress: bool = True) -> dict:
-    """Build the corpus into ``out``; return its manifest."""
+                 progress: bool = True, conversions: int | None = None) -> dict:
+    """Build the corpus into ``out``; return its manifest.
+
+    ``conversions``: converted copies of each natural-voice training speaker
+    (None: the preset's number).
+    """
     out = Path(out).resolve()
     if out.exists():
         raise FileExistsError(f"{out}: exists already; remove it to build the corpus again")
@@ -154,7 +159,9 @@ def build_corpus(out: Path, preset_name: str = "default", seed: int = 1, num_job
     shutil.rmtree(tmp, ignore_errors=True)  # left over from an interrupted build
     tmp.mkdir(parents=True)
 
-    speakers = make_speakers(preset.speakers, seed)
+    if conversions is None:
+        conversions = preset.conversions
+    speakers = make_speakers(preset.speakers, seed, conversions=conversions)
     plan = plan_utterances(preset, speakers, seed)
     rirs, babble = make_noise(preset, seed)
 
@@ -170,7 +177,8 @@ def build_corpus(out: Path, preset_name: str = "default", seed: int = 1, num_job
                            desc="synthesizing speakers", disable=not progress):
             rows.update((r["utt"], r) for r in result)
 
-    manifest = {"preset": preset_name, "seed": seed, "sample_rate": SAMPLE_RATE, "hours": {}, "speakers": {}}
+    manifest = {"preset": preset_name, "seed": seed, "conversions": conversions, "sample_rate": SAMPLE_RATE,
+                "hours": {}, "speakers": {}}
     for task in TASKS:
         for split in SPLITS:
             utts = [u for u in plan if u.task == task and u.speaker.split == split]

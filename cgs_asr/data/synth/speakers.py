@@ -3,12 +3,17 @@
 A speaker is a TTS voice with fixed pitch and rate. Some base voices of every
 engine are held out of training altogether and speak only in test, so the
 test set measures generalisation to voices never heard in training; dev holds
-other settings of the training voices.
+other settings of the training voices. Training speakers of the natural
+engines (flite, festival) may have converted copies (convert.py), more
+speakers in training; dev and test speakers are never converted, and the
+conversion draws from its own generator, so dev and test are the same
+speakers whatever the number of copies.
 """
 from __future__ import annotations
 
+import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cgs_asr.data.synth.tts import Voice
 
@@ -34,6 +39,9 @@ HELD_OUT = {
 
 SPLITS = ("train", "dev", "test")
 
+CONVERTED_ENGINES = ("flite", "festival")
+F0_SCALE_RANGE = (0.7, 1.45)  # log-uniform
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -48,13 +56,16 @@ def base_voice(voice: Voice) -> str:
 
 
 def make_speakers(counts: dict[str, int], seed: int, dev_fraction: float = 0.1,
-                  test_fraction: float = 0.1) -> list[Speaker]:
+                  test_fraction: float = 0.1, conversions: int = 0) -> list[Speaker]:
     """Draw ``counts[engine]`` speakers per engine and assign them to splits.
 
     Speakers of held-out base voices go to test. Of the others, per engine,
     about ``dev_fraction`` go to dev and ``test_fraction`` to test (at least
-    one each), the rest to train.
+    one each), the rest to train. Each training speaker of a natural engine
+    gets ``conversions`` converted copies, speakers ``<id>v1``, ``<id>v2``, ...
     """
+    if conversions < 0:
+        raise ValueError(f"conversions must be 0 or more, got {conversions}")
     rng = random.Random(seed)
     speakers: list[Speaker] = []
     for engine, count in counts.items():
@@ -71,7 +82,18 @@ def make_speakers(counts: dict[str, int], seed: int, dev_fraction: float = 0.1,
         assigned = [(v, "test") for v in held] + list(zip(seen, splits))
         for i, (voice, split) in enumerate(sorted(assigned, key=lambda a: SPLITS.index(a[1]))):
             speakers.append(Speaker(f"{engine[:3]}{i:03d}", voice, split))
-    return speakers
+    conversion_rng = random.Random(f"voice-conversion-{seed}")
+    copies = [Speaker(f"{s.id}v{k}", _converted(s.voice, conversion_rng), s.split)
+              for s in speakers if s.split == "train" and s.voice.engine in CONVERTED_ENGINES
+              for k in range(1, conversions + 1)]
+    return speakers + copies
+
+
+def _converted(voice: Voice, rng: random.Random) -> Voice:
+    """A new speaker: F0 scaled, and the vocal tract shortened for a higher voice, lengthened for a lower one."""
+    f0_scale = math.exp(rng.uniform(*(math.log(f) for f in F0_SCALE_RANGE)))
+    warp = f0_scale ** 0.25 * rng.uniform(0.95, 1.05)
+    return replace(voice, f0_scale=round(f0_scale, 3), warp=round(warp, 3))
 
 
 def _draw_voices(engine: str, count: int, rng: random.Random) -> list[Voice]:

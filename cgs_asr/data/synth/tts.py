@@ -3,7 +3,9 @@
 A :class:`Voice` is one synthetic speaker: an engine voice with fixed pitch
 and rate settings. :func:`synthesize` renders a list of texts with one voice
 and returns float samples at the engine's native rate (espeak-ng 22.05 kHz,
-flite 8/16 kHz, festival 16/32 kHz); resampling is the caller's job.
+flite 8/16 kHz, festival 16/32 kHz); resampling is the caller's job. A voice
+may be converted (convert.py): its engine's speech with F0 scaled and the
+spectral envelope warped.
 Festival reports word start and end times, which come back with the audio.
 """
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from cgs_asr.data.synth.convert import convert_voice
+
 ENGINE_PROGRAMS = {"espeak": "espeak-ng", "flite": "flite", "festival": "festival"}
 
 
@@ -29,16 +33,24 @@ class Voice:
     flite/festival voices that honour it (None leaves the voice's own).
     ``rate``: espeak-ng words per minute, or a duration stretch factor for
     flite and festival (1.0 = the voice's own speed, > 1 slower).
+    ``f0_scale``, ``warp``: voice conversion of the engine's output (1.0: none).
     """
 
     engine: str
     name: str
     pitch: float | None
     rate: float
+    f0_scale: float = 1.0
+    warp: float = 1.0
+
+    @property
+    def converted(self) -> bool:
+        return (self.f0_scale, self.warp) != (1.0, 1.0)
 
     def describe(self) -> str:
         pitch = "default" if self.pitch is None else f"{self.pitch:g}"
-        return f"{self.engine} {self.name} pitch={pitch} rate={self.rate:g}"
+        conversion = f" f0_scale={self.f0_scale:g} warp={self.warp:g}" if self.converted else ""
+        return f"{self.engine} {self.name} pitch={pitch} rate={self.rate:g}{conversion}"
 
 
 @dataclass
@@ -64,7 +76,11 @@ def check_engines() -> None:
 def synthesize(voice: Voice, texts: list[str]) -> list[Rendered]:
     render = {"espeak": _espeak, "flite": _flite, "festival": _festival}[voice.engine]
     with tempfile.TemporaryDirectory(prefix="cgs_tts_") as tmp:
-        return render(voice, texts, Path(tmp))
+        rendered = render(voice, texts, Path(tmp))
+    if voice.converted:
+        for r in rendered:
+            r.samples = convert_voice(r.samples, r.sample_rate, voice.f0_scale, voice.warp)
+    return rendered
 
 
 def _run(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
