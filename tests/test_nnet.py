@@ -18,7 +18,7 @@ from cgs_asr.nnet.dataset import TrainingDataError, load_frame_set, normalized_u
 from cgs_asr.nnet.loglikes import write_log_likelihoods
 from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
-from cgs_asr.nnet.priors import compute_priors
+from cgs_asr.nnet.priors import compute_priors, mean_posterior
 from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
 from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, evaluate, train
 
@@ -286,6 +286,22 @@ def test_priors_sum_to_one_and_unseen_pdfs_are_floored():
         compute_priors(np.array([0, 5]), num_pdfs=5)
 
 
+def test_mean_posterior_priors_average_the_softmax_and_are_floored(trained, frame_sets):
+    network, _ = trained
+    inputs, _ = frame_sets[1].batch(np.arange(len(frame_sets[1])))
+    expected = torch.softmax(network(inputs), dim=-1).double().mean(dim=0).detach().numpy()
+    halves = (inputs[:100], inputs[100:])
+    np.testing.assert_allclose(mean_posterior(network, halves, NUM_PDFS, floor=0.0), expected, rtol=1e-6)
+    silent = nn.Sequential(nn.Linear(inputs.shape[1], NUM_PDFS))
+    nn.init.zeros_(silent[0].weight)
+    with torch.no_grad():
+        silent[0].bias.copy_(torch.tensor([0.0, 0, 0, 0, 0, -30]))  # pdf 5 never gets posterior mass
+    prior = mean_posterior(silent, halves, NUM_PDFS, floor=0.01)
+    assert prior.sum() == pytest.approx(1.0) and prior[5] == pytest.approx(0.01 / 1.01)
+    with pytest.raises(ValueError, match="no frames"):
+        mean_posterior(network, [], NUM_PDFS)
+
+
 def test_model_dir_round_trip_gives_identical_log_likelihoods(trained, frame_sets, corpus, tmp_path):
     network, _ = trained
     train_set, _ = frame_sets
@@ -357,6 +373,25 @@ def test_programs_train_and_write_log_likelihoods(corpus, tmp_path):
     compute_loglikes.main([str(model_dir), str(dev_dir), str(tmp_path / "ll.ark"), "--num-threads", "1"])
     loglikes = dict(read_scp_matrices(read_table(tmp_path / "ll.scp")))
     assert len(loglikes) == 8 and all(m.shape == (60, NUM_PDFS) for m in loglikes.values())
+
+
+def test_program_adjusts_priors_to_the_mean_posterior(corpus, tmp_path):
+    from cgs_asr.bin import adjust_priors, train_dnn
+    train_dir, dev_dir = corpus
+    model_dir = tmp_path / "dnn"
+    train_dnn.main([str(train_dir), str(train_dir / "ali.ark"), str(dev_dir), str(dev_dir / "ali.ark"),
+                    str(NUM_PDFS), str(model_dir), "--hidden-layers", "1", "--hidden-dim", "16", "--context", "2",
+                    "--max-epochs", "1", "--batch-size", "64", "--num-threads", "1"])
+    before = load_model_dir(model_dir)
+    adjust_priors.main([str(model_dir), str(dev_dir), "--max-utts", "4", "--num-threads", "1"])
+    after = load_model_dir(model_dir)
+    utts = [f"spk{i % 3}-utt{i:03d}" for i in (0, 2, 4, 6)]  # 4 of the 8 dev utterances, spread evenly
+    inputs = [before.log_likelihoods(feats) + np.log(before.prior) for _, feats in normalized_utterances(dev_dir, utts=utts)]
+    expected = np.exp(np.concatenate(inputs)).astype(np.float64).mean(axis=0)
+    np.testing.assert_allclose(after.prior, expected / expected.sum(), rtol=1e-5)
+    assert not np.allclose(after.prior, before.prior)
+    assert after.meta["prior"] == {"from": "mean posterior", "data": str(dev_dir), "utterances": 4}
+    assert after.meta["train"] == before.meta["train"]
 
 
 def test_program_distils_from_a_teacher_with_the_same_input(corpus, tmp_path, capsys):

@@ -73,6 +73,17 @@ def save_model_dir(path: Path, network: nn.Module, config: ModelConfig, prior: n
         torch.save(network.state_dict(), f)
 
 
+def replace_prior(path: Path, prior: np.ndarray, how: dict) -> None:
+    """Give a finished model dir a new prior; ``how`` (JSON-able) is recorded under "prior" in config.json."""
+    path = Path(path)
+    saved = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+    if len(prior) != saved["model"]["num_pdfs"]:
+        raise ValueError(f"{path}: prior has {len(prior)} entries, the model {saved['model']['num_pdfs']} pdfs")
+    with atomic_open(path / PRIOR_FILE) as f:
+        np.save(f, np.asarray(prior, dtype=np.float64))
+    atomic_write_text(path / CONFIG_FILE, json.dumps({**saved, "prior": how}, indent=2) + "\n")
+
+
 def load_model_dir(path: Path, prepare: Callable[[nn.Sequential, dict], None] | None = None) -> AcousticModel:
     """Rebuild the network from config.json and load its weights (see the module doc for ``prepare``)."""
     path = Path(path)

@@ -5,7 +5,8 @@
 # and (b) a DNN trained on the given training speakers on top of the
 # synthetic one ("fsdd-trained": the synthetic DNN, fine-tuned on their
 # recordings, 3-way speed perturbed and aligned by the synthetic GMM, with the
-# synthetic DNN teaching so that it keeps what it learnt from many voices).
+# synthetic DNN teaching so that it keeps what it learnt from many voices; its
+# priors are its mean posterior over those recordings).
 #
 #   recipes/fsdd/run.sh --fsdd-dir DIR --train-speakers "a b" --test-speakers "c" [--synth ../synth]
 set -euo pipefail
@@ -76,11 +77,14 @@ if begin_stage 4 "hold out every tenth training recording for dev; 3-way speed p
   end_stage 4
 fi
 
-if begin_stage 5 "fine-tune the synthetic DNN on the training speakers, the synthetic DNN teaching (fsdd-trained)"; then
+if begin_stage 5 "fine-tune the synthetic DNN on the training speakers, the synthetic DNN teaching; priors from its mean posterior (fsdd-trained)"; then
   # shellcheck disable=SC2086  (dnn_aug and fine_tune are lists of options)
   cgs-train-dnn --init-model "$synth/exp/dnn" --teacher-model "$synth/exp/dnn" $fine_tune $dnn_aug \
     data/train_ft_sp exp/tri1_ali_train_ft_sp/ali.pdf.ark data/dev_ft exp/tri1_ali_dev_ft/ali.pdf.ark \
     "$(cat exp/tri1/graph_digits/num_pdfs)" exp/fsdd-trained
+  # The alignment's counts would floor the priors of the many pdfs no digit aligns to, on which the teacher
+  # keeps posterior mass: priors from the fine-tuned DNN's mean posterior instead (README: what each gave)
+  cgs-adjust-priors exp/fsdd-trained data/train_ft_sp
   cgs-decode --nj "$nj" --cmd "$cmd" --acwt-from "$synth/exp/dnn/decode_dev" exp/tri1/graph_digits data/test \
     exp/fsdd-trained exp/fsdd-trained/decode_test
   end_stage 5
