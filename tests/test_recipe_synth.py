@@ -61,8 +61,8 @@ def test_stages_run_skip_and_recover(recipe):
 
     other = run(recipe, "--stop-stage", "2", "--seed", "2")
     assert other.returncode == 1
-    assert "stage 1 was run with 'preset=tiny seed=1 train_seed=0 gmm_audio=clean', " \
-           "not 'preset=tiny seed=2 train_seed=0 gmm_audio=clean'" in other.stderr
+    assert "stage 1 was run with 'preset=tiny seed=1 conversions=preset train_seed=0 gmm_audio=clean', " \
+           "not 'preset=tiny seed=2 conversions=preset train_seed=0 gmm_audio=clean'" in other.stderr
 
 
 def test_bad_option_is_refused(recipe):
@@ -81,7 +81,7 @@ def test_all_stages_end_to_end(recipe):
         assert json.loads((recipe / "exp" / model / "train.json").read_text())["config"]["seed"] == 3, model
     for model in ("dnn", "dnn_cgs75", "dnn_q6", "kws/dnn", "kws/dnn_cgs75_q5"):
         assert json.loads((recipe / "exp" / model / "config.json").read_text())["train"]["seed"] == 3, model
-    assert (recipe / "exp" / "stages" / "5.done").read_text().strip() == "preset=tiny seed=1 train_seed=3 gmm_audio=clean"
+    assert (recipe / "exp" / "stages" / "5.done").read_text().strip() == "preset=tiny seed=1 conversions=preset train_seed=3 gmm_audio=clean"
     # The GMM trains on and aligns the clean companions; it decodes, and the DNNs train on, the augmented audio.
     assert json.loads((recipe / "exp" / "tri1" / "train.json").read_text())["data_dir"] == "data/asr/train_clean_mfcc"
     assert json.loads((recipe / "exp" / "tri1_ali_dev" / "align.json").read_text())["data_dir"] == "data/asr/dev_clean_mfcc"

@@ -39,7 +39,7 @@ bash ../../local/install.sh
 . ../../local/path.sh
 . ../../local/stages.sh
 case $gmm_audio in augmented) gmm=;; clean) gmm=_clean;; *) echo "$0: --gmm-audio augmented|clean" >&2; exit 1;; esac
-stage_settings="preset=$preset seed=$seed conversions=$conversions train_seed=$train_seed gmm_audio=$gmm_audio"
+stage_settings="preset=$preset seed=$seed conversions=${conversions:-preset} train_seed=$train_seed gmm_audio=$gmm_audio"
 
 if begin_stage 1 "synthesize the corpus: TTS speakers, augmentation, Kaldi data dirs"; then
   cgs-make-synth-corpus --preset "$preset" --seed "$seed" ${conversions:+--conversions "$conversions"} --nj "$nj" data
