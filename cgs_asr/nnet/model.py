@@ -9,6 +9,8 @@ convert it layer by layer.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -98,3 +100,14 @@ def make_model(config: ModelConfig, seed: int | None = None) -> nn.Sequential:
             dim = config.hidden_dim
         layers.append(nn.Linear(dim, config.num_pdfs))
     return nn.Sequential(*layers)
+
+
+@contextmanager
+def eval_mode(module: nn.Module) -> Iterator[None]:
+    """Evaluation mode inside the block, the caller's mode after it."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield
+    finally:
+        module.train(was_training)

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from cgs_asr.nnet.model import eval_mode
+
 # Floor for pdfs (almost) unseen in the alignment: dividing by a zero prior
 # would make them infinitely likely. 1e-5 caps their boost at ~11.5 nats.
 PRIOR_FLOOR = 1e-5
@@ -41,16 +43,11 @@ def mean_posterior(network: nn.Module, batches: Iterable[torch.Tensor | np.ndarr
     """The network's posteriors averaged over all frames of ``batches`` (inputs, frames x input_dim),
     floored and summing to 1 (float64)."""
     total, frames = torch.zeros(num_pdfs, dtype=torch.float64), 0
-    was_training = network.training
-    network.eval()
-    try:
-        with torch.inference_mode():
-            for inputs in batches:
-                posteriors = torch.softmax(network(torch.as_tensor(inputs, dtype=torch.float32)), dim=-1)
-                total += posteriors.sum(dim=0, dtype=torch.float64)
-                frames += len(posteriors)
-    finally:
-        network.train(was_training)
+    with eval_mode(network), torch.inference_mode():
+        for inputs in batches:
+            posteriors = torch.softmax(network(torch.as_tensor(inputs, dtype=torch.float32)), dim=-1)
+            total += posteriors.sum(dim=0, dtype=torch.float64)
+            frames += len(posteriors)
     if frames == 0:
         raise ValueError("cannot compute priors from no frames")
     priors = np.maximum(total.numpy() / frames, floor)
@@ -62,12 +59,7 @@ def log_likelihoods(network: nn.Module, inputs: torch.Tensor | np.ndarray, log_p
     """log_softmax(logits) - log(prior) for network inputs (frames x input_dim), in batches; float32."""
     inputs = torch.as_tensor(inputs, dtype=torch.float32)
     log_prior = torch.as_tensor(log_prior, dtype=torch.float32)
-    was_training = network.training
-    network.eval()
-    try:
-        with torch.inference_mode():
-            out = [torch.log_softmax(network(inputs[i:i + batch_size]), dim=-1) - log_prior
-                   for i in range(0, len(inputs), batch_size)]
-    finally:
-        network.train(was_training)
+    with eval_mode(network), torch.inference_mode():
+        out = [torch.log_softmax(network(inputs[i:i + batch_size]), dim=-1) - log_prior
+               for i in range(0, len(inputs), batch_size)]
     return torch.cat(out).numpy() if out else np.zeros((0, len(log_prior)), dtype=np.float32)

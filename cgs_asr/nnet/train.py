@@ -43,6 +43,7 @@ from tqdm import tqdm
 from cgs_asr.nnet.augment import FeatureAugment
 from cgs_asr.nnet.dataset import FrameSet
 from cgs_asr.nnet.distributed import rank_and_world, sum_over_ranks
+from cgs_asr.nnet.model import eval_mode
 
 log = logging.getLogger(__name__)
 
@@ -116,18 +117,13 @@ class EpochStats:
 
 def evaluate(network: nn.Module, frames: FrameSet, batch_size: int = 8192) -> tuple[float, float]:
     """Mean cross-entropy and frame accuracy over all frames, in eval mode."""
-    was_training = network.training
-    network.eval()
     loss = correct = 0.0
-    try:
-        with torch.inference_mode():
-            for start in range(0, len(frames), batch_size):
-                inputs, targets = frames.batch(np.arange(start, min(start + batch_size, len(frames))))
-                logits = network(inputs)
-                loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
-                correct += (logits.argmax(dim=1) == targets).sum().item()
-    finally:
-        network.train(was_training)
+    with eval_mode(network), torch.inference_mode():
+        for start in range(0, len(frames), batch_size):
+            inputs, targets = frames.batch(np.arange(start, min(start + batch_size, len(frames))))
+            logits = network(inputs)
+            loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
+            correct += (logits.argmax(dim=1) == targets).sum().item()
     return loss / len(frames), correct / len(frames)
 
 

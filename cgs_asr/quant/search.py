@@ -20,11 +20,12 @@ activation search, 40.44 % with both.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from cgs_asr.nnet.model import eval_mode
 
 from .modules import ActivationQuant, FakeQuant
 from .prepare import quant_layers, update_weight_scales
@@ -42,7 +43,7 @@ def refine_activation_formats(prepared: nn.Sequential, inputs: torch.Tensor, tar
     Call after ``calibrate``; returns the chosen fraction bits.
     """
     quantizers = [m for m in prepared.children() if isinstance(m, ActivationQuant)]
-    with _eval(prepared):
+    with eval_mode(prepared):
         for quantizer in quantizers:
             _choose(prepared, quantizer, [int(quantizer.frac_bits) + o for o in offsets], inputs, targets, loss_fn)
     return [int(q.frac_bits) for q in quantizers]
@@ -58,7 +59,7 @@ def refine_weight_formats(prepared: nn.Sequential, inputs: torch.Tensor, targets
     """
     update_weight_scales(prepared)
     layers = quant_layers(prepared)
-    with _eval(prepared):
+    with eval_mode(prepared):
         for layer in layers:
             fitted = int(layer.weight_quant.frac_bits)
             _choose(prepared, layer.weight_quant, [fitted + o for o in offsets], inputs, targets, loss_fn)
@@ -82,13 +83,3 @@ def _set_format(prepared: nn.Sequential, quantizer: FakeQuant, frac_bits: int) -
         if layer.bias_quant is not None:
             layer.bias_quant.set_format(int(layer.input_format.frac_bits) + int(layer.weight_quant.frac_bits))
 
-
-@contextmanager
-def _eval(module: nn.Module):
-    """Evaluation mode inside the block, the caller's mode after it."""
-    was_training = module.training
-    module.eval()
-    try:
-        yield
-    finally:
-        module.train(was_training)

@@ -41,14 +41,19 @@ def convert_voice(samples: np.ndarray, sample_rate: int, f0_scale: float, warp: 
     f0, times = pyworld.dio(x, sample_rate, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=FRAME_PERIOD_MS)
     f0 = pyworld.stonemask(x, f0, times, sample_rate)
     envelope = pyworld.cheaptrick(x, f0, times, sample_rate, f0_floor=F0_FLOOR)
-    aperiodicity = pyworld.d4c(x, f0, times, sample_rate)
+    # The same FFT size as the envelope's: d4c would derive its own from its default F0 floor.
+    aperiodicity = pyworld.d4c(x, f0, times, sample_rate, fft_size=2 * (envelope.shape[1] - 1))
     source = warp_frequencies(envelope.shape[1], warp)
-    bins = np.arange(envelope.shape[1])
     # Interpolate the log envelope: formant peaks keep their shape when moved.
-    log_env = np.log(np.maximum(envelope, 1e-16))
-    warped = np.exp(np.stack([np.interp(source, bins, frame) for frame in log_env]))
-    aperiodicity = np.stack([np.interp(source, bins, frame) for frame in aperiodicity])
-    y = pyworld.synthesize(f0 * f0_scale, np.ascontiguousarray(warped), np.ascontiguousarray(aperiodicity),
-                           sample_rate, frame_period=FRAME_PERIOD_MS)
+    warped = np.exp(_resample_bins(np.log(np.maximum(envelope, 1e-16)), source))
+    y = pyworld.synthesize(f0 * f0_scale, warped, _resample_bins(aperiodicity, source), sample_rate,
+                           frame_period=FRAME_PERIOD_MS)
     y = np.pad(y[: len(x)], (0, max(0, len(x) - len(y))))
     return y.astype(np.float32)
+
+
+def _resample_bins(frames: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Every frame (row) linearly interpolated at the fractional bins ``source``, all frames at once."""
+    low = np.minimum(np.floor(source).astype(int), frames.shape[1] - 2)
+    weight = source - low
+    return np.ascontiguousarray(frames[:, low] * (1 - weight) + frames[:, low + 1] * weight)
