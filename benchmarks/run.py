@@ -92,11 +92,11 @@ def _recipe_decode_set(graph_dir: Path, model_dir: Path, data_dir: Path, utts: i
     from cgs_asr.decode.wfst import WfstDecoder
     from cgs_asr.gmm.model_io import load_model
     from cgs_asr.nnet.compression import load_acoustic_model
-    from cgs_asr.nnet.dataset import normalized_utterances
+    from cgs_asr.nnet.dataset import model_inputs
 
     decoder = WfstDecoder.from_graph_dir(graph_dir, load_model(graph_dir.parent).trans_model)
     model = load_acoustic_model(model_dir)
-    feats = [f for _, (_, f) in zip(range(utts), normalized_utterances(data_dir, model.config.norm_vars))]
+    feats = [f for _, (_, f) in zip(range(utts), model_inputs(data_dir, model.config))]
     return decoder, model, feats
 
 

@@ -109,6 +109,28 @@ def test_frame_set_pairs_normalised_spliced_frames_with_targets(corpus, frame_se
         [f for u, f in normalized_utterances(train_dir) if u.startswith("spk2")]).mean(0), 0, atol=1e-5)
 
 
+def test_per_utterance_cmvn_zeroes_each_utterance_and_needs_no_stats_file(corpus, tmp_path):
+    train_dir, _ = corpus
+    by_speaker = dict(normalized_utterances(train_dir))
+    raw = dict(read_scp_matrices(read_table(train_dir / "feats.scp")))
+    no_stats = copy_data_dir(train_dir, tmp_path / "no_stats")
+    (no_stats / "cmvn.scp").unlink()
+    for utt, feats in normalized_utterances(no_stats, cmvn="utterance"):
+        np.testing.assert_allclose(feats, raw[utt] - raw[utt].mean(0), atol=1e-5)
+        # Per speaker, one utterance keeps its offset from its speaker's mean; per utterance, none is left.
+        assert abs(by_speaker[utt].mean(0)).max() > 0.05 and abs(feats.mean(0)).max() < 1e-5
+    with pytest.raises(TrainingDataError, match="no_stats/cmvn.scp: missing"):
+        next(normalized_utterances(no_stats))
+    with pytest.raises(ValueError, match="unknown CMVN scope 'global'"):
+        next(normalized_utterances(train_dir, cmvn="global"))
+    with pytest.raises(ValueError, match="unknown CMVN scope 'global'"):
+        small_config(cmvn="global")
+    frames = load_frame_set(no_stats, train_dir / "ali.ark", NUM_PDFS, CONTEXT, CONTEXT, progress=False,
+                            cmvn="utterance")
+    first = raw[frames.utts[0]]
+    np.testing.assert_allclose(frames.feats[:len(first)].numpy(), first - first.mean(0), atol=1e-5)
+
+
 def test_utterances_without_alignment_are_skipped_and_counted(corpus, tmp_path, caplog):
     train_dir, _ = corpus
     alignments = read_alignments(train_dir / "ali.ark")
@@ -414,6 +436,37 @@ def test_program_distils_from_a_teacher_with_the_same_input(corpus, tmp_path, ca
     with pytest.raises(SystemExit):
         train_dnn.main(data + [str(tmp_path / "other"), "--distill-weight", "0.3"] + small)
     assert "--distill-weight needs --teacher-model" in capsys.readouterr().err
+
+
+def test_program_trains_and_scores_with_per_utterance_cmvn(corpus, tmp_path, capsys):
+    from cgs_asr.bin import compute_loglikes, train_dnn
+    train_dir, dev_dir = corpus
+    dirs = {}
+    for name, src in (("train", train_dir), ("dev", dev_dir)):  # no cmvn.scp: per-utterance stats need none
+        dirs[name] = copy_data_dir(src, tmp_path / name)
+        (dirs[name] / "cmvn.scp").unlink()
+    data = [str(dirs["train"]), str(train_dir / "ali.ark"), str(dirs["dev"]), str(dev_dir / "ali.ark"), str(NUM_PDFS)]
+    small = ["--hidden-layers", "1", "--hidden-dim", "16", "--context", "2", "--max-epochs", "1", "--batch-size", "64",
+             "--num-threads", "1"]
+    train_dnn.main(data + [str(tmp_path / "dnn"), "--cmvn", "utterance"] + small)
+    model = load_model_dir(tmp_path / "dnn")
+    assert model.config.cmvn == "utterance"
+    compute_loglikes.main([str(tmp_path / "dnn"), str(dirs["dev"]), str(tmp_path / "ll.ark"), "--num-threads", "1"])
+    loglikes = dict(read_scp_matrices(read_table(tmp_path / "ll.scp")))
+    utt, raw = next(iter(read_scp_matrices(read_table(dev_dir / "feats.scp"))))
+    np.testing.assert_allclose(loglikes[utt], model.log_likelihoods(raw - raw.mean(0)), rtol=1e-4, atol=1e-4)
+    # A teacher must want the same input: speaker CMVN does not teach an utterance-CMVN student.
+    train_dnn.main([str(train_dir), str(train_dir / "ali.ark"), str(dev_dir), str(dev_dir / "ali.ark"), str(NUM_PDFS),
+                    str(tmp_path / "teacher")] + small)
+    with pytest.raises(SystemExit):
+        train_dnn.main(data + [str(tmp_path / "student"), "--cmvn", "utterance", "--teacher-model",
+                               str(tmp_path / "teacher")] + small)
+    assert capsys.readouterr().err.strip().endswith("teacher's cmvn is speaker, the network's is utterance")
+    # Fine-tuning keeps the model's CMVN; asking for another is an error.
+    with pytest.raises(SystemExit):
+        train_dnn.main(data + [str(tmp_path / "tuned"), "--init-model", str(tmp_path / "dnn"), "--cmvn", "speaker",
+                               "--max-epochs", "1", "--num-threads", "1"])
+    assert capsys.readouterr().err.strip().endswith("trained with utterance CMVN, --cmvn asks for speaker")
 
 
 def test_program_reports_bad_input_in_one_line(corpus, tmp_path, capsys):

@@ -14,7 +14,7 @@ from cgs_asr.bin.common import program
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.features.splice import splice_feats
 from cgs_asr.nnet.compression import load_acoustic_model
-from cgs_asr.nnet.dataset import normalized_utterances
+from cgs_asr.nnet.dataset import model_inputs
 from cgs_asr.nnet.modeldir import replace_prior
 from cgs_asr.nnet.priors import PRIOR_FLOOR, mean_posterior
 
@@ -23,7 +23,7 @@ from cgs_asr.nnet.priors import PRIOR_FLOOR, mean_posterior
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model_dir", type=Path)
-    parser.add_argument("data_dir", type=Path, help="with feats.scp and cmvn.scp (the model's training data)")
+    parser.add_argument("data_dir", type=Path, help="with feats.scp (and cmvn.scp for per-speaker CMVN) (the model's training data)")
     parser.add_argument("--max-utts", type=int, default=None)
     parser.add_argument("--num-threads", type=int, default=2)
     args = parser.parse_args(argv)
@@ -34,7 +34,7 @@ def main(argv):
         utts = [utts[i * len(utts) // args.max_utts] for i in range(args.max_utts)]
     config = model.config
     batches = (splice_feats(feats, config.left_context, config.right_context)
-               for _, feats in normalized_utterances(args.data_dir, config.norm_vars, utts, config.feat_dim))
+               for _, feats in model_inputs(args.data_dir, config, utts))
     prior = mean_posterior(model.network, batches, config.num_pdfs)
     floored = model.prior <= PRIOR_FLOOR * 1.01
     replace_prior(args.model_dir, prior, {"from": "mean posterior", "data": str(args.data_dir), "utterances": len(utts)})

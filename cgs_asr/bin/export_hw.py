@@ -18,14 +18,14 @@ from cgs_asr.features.splice import splice_feats
 from cgs_asr.hw import export_memory_images
 from cgs_asr.lang.files import atomic_write_text
 from cgs_asr.nnet.compression import emulated_model, hardware_report, load_acoustic_model
-from cgs_asr.nnet.dataset import normalized_utterances
+from cgs_asr.nnet.dataset import model_inputs
 
 
 @program
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model_dir", type=Path, help="a model dir trained with --qat-bits or --ptq-bits")
-    parser.add_argument("data_dir", type=Path, help="a data dir with feats.scp and cmvn.scp")
+    parser.add_argument("data_dir", type=Path, help="a data dir with feats.scp (and cmvn.scp for per-speaker CMVN)")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--frames", type=int, default=16, help="golden frames, from the first utterances")
     args = parser.parse_args(argv)
@@ -35,7 +35,7 @@ def main(argv):
     model = emulated_model(load_acoustic_model(args.model_dir))
     config, int_model = model.config, model.network.int_model
     spliced, count = [], 0
-    for _, feats in normalized_utterances(args.data_dir, config.norm_vars, feat_dim=config.feat_dim):
+    for _, feats in model_inputs(args.data_dir, config):
         spliced.append(splice_feats(feats, config.left_context, config.right_context)[:args.frames - count])
         count += len(spliced[-1])
         if count == args.frames:

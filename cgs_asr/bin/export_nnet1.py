@@ -26,7 +26,11 @@ def main(argv):
     if not frames:
         raise ValueError(f"{args.model_dir / 'config.json'}: no data.train_frames (needed for the pdf counts)")
     write_nnet1_dir(model, args.out_dir, frames)
-    logging.getLogger("export_nnet1").info("wrote %s (%s and its companions)", args.out_dir, NNET_FILE)
+    log = logging.getLogger("export_nnet1")
+    log.info("wrote %s (%s and its companions)", args.out_dir, NNET_FILE)
+    if model.config.cmvn == "utterance":
+        log.warning("%s was trained with per-utterance CMVN: give Kaldi a data dir in which every utterance is its "
+                    "own speaker (utils/data/modify_speaker_info.sh --utts-per-spk-max 1)", args.model_dir)
 
 
 if __name__ == "__main__":

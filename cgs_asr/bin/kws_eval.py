@@ -27,7 +27,7 @@ from cgs_asr.data.text.keywords import KEYWORDS
 from cgs_asr.decode.kws import DetectorConfig, confidence, detections, posteriors
 from cgs_asr.decode.models import KERNELS
 from cgs_asr.nnet.compression import emulated_model, hardware_report, load_acoustic_model
-from cgs_asr.nnet.dataset import normalized_utterances
+from cgs_asr.nnet.dataset import model_inputs
 from cgs_asr.nnet.kws_targets import FRAME_SHIFT, LABELS
 from cgs_asr.score.kws import Counts, Detection, frr_at, isolated_accuracy, match, operating_point
 
@@ -38,7 +38,7 @@ FA_RATES = (0.5, 1.0)
 
 
 def _confidences(model, data_path: Path, config: DetectorConfig) -> dict[str, np.ndarray]:
-    utterances = normalized_utterances(data_path, model.config.norm_vars, feat_dim=model.config.feat_dim)
+    utterances = model_inputs(data_path, model.config)
     return {utt: confidence(posteriors(model, feats), config) for utt, feats in utterances}
 
 

@@ -27,6 +27,7 @@ from cgs_asr.data.datadir import load_data_dir, subset_data_dir
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.lang.files import atomic_write_text
+from cgs_asr.features.cmvn import CMVN_SCOPES
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ModelConfig
 from cgs_asr.nnet.priors import compute_priors
@@ -71,6 +72,7 @@ def main(argv):
     parser.add_argument("--hidden-layers", type=int, default=4)
     parser.add_argument("--hidden-dim", type=int, default=384)
     parser.add_argument("--context", type=int, default=5)
+    parser.add_argument("--cmvn", choices=CMVN_SCOPES, default="speaker", help="scope of the CMVN statistics")
     parser.add_argument("--seed", type=int, default=training.seed)
     parser.add_argument("--num-threads", type=int, default=training.num_threads)
     parser.add_argument("--graph-dir", type=Path, help="decode dev through this graph for %%WER")
@@ -87,7 +89,7 @@ def main(argv):
     args.out_dir.mkdir(parents=True, exist_ok=True)
     train_dir = evenly_spaced_subset(args.train_data, args.train_utts, args.out_dir / "data" / "train")
     dev_dir = evenly_spaced_subset(args.dev_data, args.dev_utts, args.out_dir / "data" / "dev")
-    context = dict(left_context=args.context, right_context=args.context)
+    context = dict(left_context=args.context, right_context=args.context, cmvn=args.cmvn)
     train_set = load_frame_set(train_dir, args.train_ali, args.num_pdfs, **context, progress=False)
     dev_set = load_frame_set(dev_dir, args.dev_ali, args.num_pdfs, **context, feat_dim=train_set.feat_dim,
                              progress=False)
@@ -98,7 +100,7 @@ def main(argv):
         gmm = load_model(args.gmm_dir or args.graph_dir.parent)
         decoder = WfstDecoder.from_graph_dir(args.graph_dir, gmm.trans_model, beam=args.beam,
                                              max_active=args.max_active)
-        wer = wer_scorer(decoder, load_data_dir(dev_dir), args.acwt, args.out_dir / "decode")
+        wer = wer_scorer(decoder, load_data_dir(dev_dir), config, args.acwt, args.out_dir / "decode")
     metric = "wer" if wer else "dev_frame_error"
     settings = {"grid": asdict(grid), "training": asdict(training), "train_frames": len(train_set),
                 "dev_frames": len(dev_set), "model": config.to_dict(), "metric": metric,

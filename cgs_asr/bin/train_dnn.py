@@ -21,6 +21,7 @@ import logging
 from pathlib import Path
 
 from cgs_asr.bin.common import program
+from cgs_asr.features.cmvn import CMVN_SCOPES
 from cgs_asr.nnet.compression import (Compression, compression_of, load_acoustic_model, quantize_network,
                                       weight_format_updater, weight_quant_config)
 from cgs_asr.nnet import distributed
@@ -77,6 +78,9 @@ def main(argv):
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
     model.add_argument("--context", type=non_negative_int, default=5, help="frames spliced on each side")
     model.add_argument("--norm-vars", action="store_true", help="CMVN normalises variance too")
+    model.add_argument("--cmvn", choices=CMVN_SCOPES,
+                       help="scope of the CMVN statistics: each speaker's (cmvn.scp; the default) or each "
+                            "utterance's own; with --init-model, that model's")
     training = parser.add_argument_group("training")
     training.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
     training.add_argument("--lr", type=positive(float), default=defaults.lr)
@@ -135,9 +139,12 @@ def _train(args):
         model_config, network, compression = init.config, init.network, compression_of(init)
         if model_config.num_pdfs != args.num_pdfs:
             raise ValueError(f"{args.init_model}: {model_config.num_pdfs} pdfs, not {args.num_pdfs}")
+        if args.cmvn not in (None, model_config.cmvn):
+            raise ValueError(f"{args.init_model}: trained with {model_config.cmvn} CMVN, --cmvn asks for {args.cmvn}")
     context = dict(left_context=model_config.left_context, right_context=model_config.right_context,
-                   norm_vars=model_config.norm_vars) if args.init_model else \
-        dict(left_context=args.context, right_context=args.context, norm_vars=args.norm_vars)
+                   norm_vars=model_config.norm_vars, cmvn=model_config.cmvn) if args.init_model else \
+        dict(left_context=args.context, right_context=args.context, norm_vars=args.norm_vars,
+             cmvn=args.cmvn or "speaker")
     train_set = load_frame_set(args.train_data, args.train_ali, args.num_pdfs, **context)
     dev_set = load_frame_set(args.dev_data, args.dev_ali, args.num_pdfs, **context, feat_dim=train_set.feat_dim)
     if not args.init_model:
@@ -199,7 +206,7 @@ def _load_teacher(path: Path, num_pdfs: int):
 
 def _check_teacher_input(path: Path, teacher: ModelConfig, student: ModelConfig) -> None:
     """Teacher and student see the same spliced, normalised frames, so both must want the same input."""
-    for name in ("feat_dim", "left_context", "right_context", "norm_vars"):
+    for name in ("feat_dim", "left_context", "right_context", "norm_vars", "cmvn"):
         if getattr(teacher, name) != getattr(student, name):
             raise ValueError(f"{path}: teacher's {name} is {getattr(teacher, name)}, "
                              f"the network's is {getattr(student, name)}")

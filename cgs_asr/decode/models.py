@@ -22,7 +22,7 @@ from cgs_asr.gmm.feats import FeatureReader
 from cgs_asr.gmm.loglikes import GmmScorer
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.nnet.compression import emulated_model, load_acoustic_model
-from cgs_asr.nnet.dataset import normalized_utterances
+from cgs_asr.nnet.dataset import model_inputs
 from cgs_asr.nnet.modeldir import MODEL_FILE, AcousticModel
 
 KERNELS = ("float", "fixed")
@@ -52,7 +52,7 @@ def loglikes_function(model_dir: Path, data: DataDir, kernel: str = "float",
         if kernel == "fixed":
             model = emulated_model(model)
         table = {utt: model.log_likelihoods(feats) for utt, feats in
-                 normalized_utterances(data.path, model.config.norm_vars, utts, feat_dim=model.config.feat_dim)}
+                 model_inputs(data.path, model.config, utts)}
         return Scoring(table.__getitem__, model.config.num_pdfs, model)
     if kernel != "float":
         raise ValueError(f"{model_dir}: a GMM model has no fixed-point kernel")

@@ -1,8 +1,14 @@
 """Cepstral mean and variance normalisation with Kaldi's statistics layout.
 
-Stats per speaker are a 2 x (dim + 1) float64 matrix: row 0 holds the sum of
-the features and, last, the frame count; row 1 the sum of squares (last 0),
+Stats are a 2 x (dim + 1) float64 matrix: row 0 holds the sum of the
+features and, last, the frame count; row 1 the sum of squares (last 0),
 exactly as Kaldi's compute-cmvn-stats writes them.
+
+Two scopes (``CMVN_SCOPES``): per speaker, from the data dir's cmvn.scp
+(Kaldi's ``apply-cmvn --utt2spk``), or per utterance, from the utterance's
+own frames (``apply-cmvn`` without ``--utt2spk`` on per-utterance stats),
+which removes each recording's level and channel even when one speaker's
+recordings differ in them.
 """
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ import numpy as np
 
 from cgs_asr.data.ark import ArkWriter, read_scp_matrices
 from cgs_asr.data.datadir import load_data_dir, read_table, write_table
+
+
+CMVN_SCOPES = ("speaker", "utterance")
 
 
 def accumulate_stats(feature_mats) -> np.ndarray:

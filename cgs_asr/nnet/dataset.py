@@ -20,8 +20,9 @@ from tqdm import tqdm
 
 from cgs_asr.data.ark import read_scp_matrices
 from cgs_asr.data.datadir import DataDirError, load_data_dir
-from cgs_asr.features.cmvn import apply_cmvn
+from cgs_asr.features.cmvn import CMVN_SCOPES, accumulate_stats, apply_cmvn
 from cgs_asr.features.splice import context_indices
+from cgs_asr.nnet.model import ModelConfig
 from cgs_asr.nnet.targets import read_alignments
 
 log = logging.getLogger(__name__)
@@ -32,27 +33,25 @@ class TrainingDataError(DataDirError):
 
 
 def normalized_utterances(data_path: Path, norm_vars: bool = False, utts: list[str] | None = None,
-                          feat_dim: int | None = None) -> Iterator[tuple[str, np.ndarray]]:
-    """Yield (utterance, features after per-speaker CMVN) for ``utts`` (default: all), in order.
+                          feat_dim: int | None = None, cmvn: str = "speaker") -> Iterator[tuple[str, np.ndarray]]:
+    """Yield (utterance, features after CMVN) for ``utts`` (default: all), in order.
 
-    Every utterance must have features, its speaker CMVN stats, finite values
-    and the same dimension (``feat_dim`` if given, else the first one's).
+    ``cmvn`` is the scope of the statistics (``CMVN_SCOPES``): "speaker"
+    takes each utterance's speaker stats from cmvn.scp; "utterance" takes
+    the utterance's own frames and needs no cmvn.scp. Every utterance must
+    have features, finite values and the same dimension (``feat_dim`` if
+    given, else the first one's).
     """
+    if cmvn not in CMVN_SCOPES:
+        raise ValueError(f"unknown CMVN scope '{cmvn}' (one of {', '.join(CMVN_SCOPES)})")
     data = load_data_dir(data_path)
-    for name in ("feats.scp", "cmvn.scp"):
+    for name in ("feats.scp", "cmvn.scp") if cmvn == "speaker" else ("feats.scp",):
         if name not in data.tables:
             raise TrainingDataError(f"{data.path / name}: missing (compute features and CMVN stats first)")
-    feats_scp, cmvn_scp = data.tables["feats.scp"], data.tables["cmvn.scp"]
+    feats_scp = data.tables["feats.scp"]
     utts = data.utts if utts is None else utts
-    speakers = sorted({data.utt2spk[u] for u in utts})
     _require_entries(data.path / "feats.scp", feats_scp, utts, "utterance")
-    _require_entries(data.path / "cmvn.scp", cmvn_scp, speakers, "speaker")
-    stats = {}
-    for spk, mat in read_scp_matrices({s: cmvn_scp[s] for s in speakers}):
-        if mat.shape[0] != 2 or mat[0, -1] <= 0 or not np.isfinite(mat).all():
-            raise TrainingDataError(f"{data.path / 'cmvn.scp'}: speaker '{spk}' has unusable CMVN stats "
-                                    f"(shape {mat.shape}, count {mat[0, -1]:g}, or NaN/inf)")
-        stats[spk] = mat
+    stats = _speaker_stats(data, utts) if cmvn == "speaker" else {}
     for utt, feats in read_scp_matrices({u: feats_scp[u] for u in utts}):
         where = f"{data.path / 'feats.scp'}: utterance '{utt}'"
         feat_dim = feat_dim or feats.shape[1]
@@ -61,11 +60,34 @@ def normalized_utterances(data_path: Path, norm_vars: bool = False, utts: list[s
         bad = ~np.isfinite(feats).all(axis=1)
         if bad.any():
             raise TrainingDataError(f"{where}: NaN or inf in features (frame {int(np.argmax(bad))})")
+        if cmvn == "utterance":
+            yield utt, apply_cmvn(feats, accumulate_stats([feats]), norm_vars)
+            continue
         spk_stats = stats[data.utt2spk[utt]]
         if spk_stats.shape[1] != feat_dim + 1:
             raise TrainingDataError(f"{data.path / 'cmvn.scp'}: speaker '{data.utt2spk[utt]}' has stats of "
                                     f"dimension {spk_stats.shape[1] - 1}, features have {feat_dim}")
         yield utt, apply_cmvn(feats, spk_stats, norm_vars)
+
+
+def model_inputs(data_path: Path, config: ModelConfig, utts: list[str] | None = None
+                 ) -> Iterator[tuple[str, np.ndarray]]:
+    """The utterances normalised as ``config``'s input pipeline wants them (CMVN scope, variance, dimension)."""
+    return normalized_utterances(data_path, config.norm_vars, utts, config.feat_dim, config.cmvn)
+
+
+def _speaker_stats(data, utts: list[str]) -> dict[str, np.ndarray]:
+    """The cmvn.scp stats of the speakers of ``utts``, checked."""
+    cmvn_scp = data.tables["cmvn.scp"]
+    speakers = sorted({data.utt2spk[u] for u in utts})
+    _require_entries(data.path / "cmvn.scp", cmvn_scp, speakers, "speaker")
+    stats = {}
+    for spk, mat in read_scp_matrices({s: cmvn_scp[s] for s in speakers}):
+        if mat.shape[0] != 2 or mat[0, -1] <= 0 or not np.isfinite(mat).all():
+            raise TrainingDataError(f"{data.path / 'cmvn.scp'}: speaker '{spk}' has unusable CMVN stats "
+                                    f"(shape {mat.shape}, count {mat[0, -1]:g}, or NaN/inf)")
+        stats[spk] = mat
+    return stats
 
 
 def _require_entries(path: Path, table: dict[str, str], keys: list[str], what: str) -> None:
@@ -119,7 +141,8 @@ class FrameSet:
 
 
 def load_frame_set(data_path: Path, ali_path: Path, num_pdfs: int, left_context: int = 5, right_context: int = 5,
-                   norm_vars: bool = False, feat_dim: int | None = None, progress: bool = True) -> FrameSet:
+                   norm_vars: bool = False, feat_dim: int | None = None, progress: bool = True,
+                   cmvn: str = "speaker") -> FrameSet:
     """Features of a data dir paired with its alignment (pdf-ids per frame, as ``ali-to-pdf`` writes).
 
     Utterances without an alignment are skipped and reported (Kaldi does the
@@ -136,7 +159,7 @@ def load_frame_set(data_path: Path, ali_path: Path, num_pdfs: int, left_context:
         log.warning("%s: %d of %d utterances of %s have no alignment and are skipped (e.g. '%s')",
                     ali_path, len(skipped), len(data.utts), data.path, skipped[0])
     parts = []
-    utterances = normalized_utterances(data.path, norm_vars, aligned, feat_dim)
+    utterances = normalized_utterances(data.path, norm_vars, aligned, feat_dim, cmvn)
     for utt, feats in tqdm(utterances, total=len(aligned), desc=f"loading {data.path.name}", unit="utt",
                            leave=False, disable=None if progress else True):
         pdfs = alignments[utt]

@@ -13,8 +13,12 @@ an nnet1 dir:
 - ``ali_train_pdf.counts``: pdf counts whose relative frequencies are the
   model's prior, for ``nnet-forward --class-frame-counts`` (log posterior
   minus log prior, as ``cgs-compute-loglikes``);
-- ``cmvn_opts``: per-speaker CMVN of the input, for ``apply-cmvn`` (the model
-  is trained on CMVN'd features; nnet1 applies CMVN outside the network).
+- ``cmvn_opts``: CMVN of the input, for ``apply-cmvn`` (the model is trained
+  on CMVN'd features; nnet1 applies CMVN outside the network, with the
+  stats of each utterance's speaker). A model trained with per-utterance
+  CMVN needs a Kaldi data dir in which every utterance is its own speaker
+  (``utils/data/modify_speaker_info.sh --utts-per-spk-max 1``, then
+  ``steps/compute_cmvn_stats.sh``).
 
 Fake-quantized models are refused: their activations are quantized too,
 which nnet1 cannot express; their log-likelihoods come from

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from cgs_asr.data.ark import ArkWriter
 from cgs_asr.data.datadir import load_data_dir, split_data_dir, write_table
-from cgs_asr.nnet.dataset import normalized_utterances
+from cgs_asr.nnet.dataset import model_inputs
 from cgs_asr.nnet.modeldir import AcousticModel
 from cgs_asr.parallel import fork_map
 
@@ -42,7 +42,7 @@ def write_log_likelihoods(model: AcousticModel, data_path: Path, ark_path: Path,
 def _write_ark(model: AcousticModel, data_path: Path, ark_path: Path, progress: bool) -> dict[str, str]:
     """One ark for the utterances of a data dir; returns its scp entries."""
     data = load_data_dir(data_path)
-    utterances = normalized_utterances(data.path, model.config.norm_vars, feat_dim=model.config.feat_dim)
+    utterances = model_inputs(data.path, model.config)
     with ArkWriter(ark_path) as writer:
         for utt, feats in tqdm(utterances, total=len(data.utts), desc="log-likelihoods", unit="utt",
                                leave=False, disable=None if progress else True):

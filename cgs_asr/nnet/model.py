@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from cgs_asr.features.cmvn import CMVN_SCOPES
+
 ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}
 
 # Hidden layers x width. "paper": the reference scale (Kadetotad et al. 2016).
@@ -37,9 +39,10 @@ class ModelConfigError(ValueError):
 class ModelConfig:
     """Everything needed to rebuild the network and to prepare its input.
 
-    The input pipeline (per-speaker CMVN, then splicing ``left_context`` and
-    ``right_context`` frames of ``feat_dim``) belongs to the model: decoding
-    must feed the network exactly what training did.
+    The input pipeline (CMVN per ``cmvn`` scope, speaker or utterance, then
+    splicing ``left_context`` and ``right_context`` frames of ``feat_dim``)
+    belongs to the model: decoding must feed the network exactly what
+    training did.
     """
 
     num_pdfs: int
@@ -50,6 +53,7 @@ class ModelConfig:
     hidden_dim: int = PRESETS["default"]["hidden_dim"]
     activation: str = "relu"
     norm_vars: bool = False
+    cmvn: str = "speaker"   # scope of the CMVN statistics (cgs_asr.features.cmvn.CMVN_SCOPES)
 
     def __post_init__(self):
         positive = ("num_pdfs", "feat_dim", "hidden_dim")
@@ -62,6 +66,8 @@ class ModelConfig:
         if self.activation not in ACTIVATIONS:
             raise ModelConfigError(f"model config: unknown activation '{self.activation}' "
                                    f"(one of {', '.join(ACTIVATIONS)})")
+        if self.cmvn not in CMVN_SCOPES:
+            raise ModelConfigError(f"model config: unknown CMVN scope '{self.cmvn}' (one of {', '.join(CMVN_SCOPES)})")
 
     @property
     def input_dim(self) -> int:

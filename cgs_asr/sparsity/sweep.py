@@ -28,7 +28,7 @@ from cgs_asr.decode.datadir import decode_data_dir
 from cgs_asr.decode.wfst import WfstDecoder
 from cgs_asr.nnet.compression import (Compression, copy_network, hardware_report, quantize_network,
                                       weight_format_updater, weight_quant_config)
-from cgs_asr.nnet.dataset import FrameSet, normalized_utterances
+from cgs_asr.nnet.dataset import FrameSet, model_inputs
 from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel
 from cgs_asr.nnet.train import TrainConfig, evaluate, train
@@ -66,10 +66,11 @@ class SweepTraining:
     num_threads: int = 2
 
 
-def wer_scorer(decoder: WfstDecoder, data: DataDir, acoustic_scale: float,
+def wer_scorer(decoder: WfstDecoder, data: DataDir, config: ModelConfig, acoustic_scale: float,
                work_dir: Path) -> Callable[[AcousticModel, str], dict]:
-    """Decode ``data`` at one acoustic scale with a model; returns ``{"wer", "ser"}`` (decode dir per point)."""
-    feats = dict(normalized_utterances(data.path))
+    """Decode ``data`` at one acoustic scale with a model of ``config``'s input; returns ``{"wer", "ser"}``
+    (decode dir per point)."""
+    feats = dict(model_inputs(data.path, config))
 
     def score(model: AcousticModel, name: str) -> dict:
         table = {utt: model.log_likelihoods(f) for utt, f in feats.items()}
