@@ -27,12 +27,14 @@ dnn_epochs=10    # the dense ASR DNN: at most this many epochs (newbob stops ear
 cgs_epochs=16    # the CGS ASR DNN, trained from scratch with a quarter of the weights, learns slower: at most this
                  # many epochs, so that newbob's halving can run its course
 dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
+dnn_cmvn=speaker  # the ASR DNNs' CMVN: each speaker's mean (Kaldi's default) or each utterance's own ("utterance":
+                  # better on the synthetic test, far worse on short real recordings; README: what each gave)
 dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN teaches the CGS and 6-bit DNNs ("" for none)
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 kws_teacher="--teacher-model exp/kws/dnn --distill-weight 0.5"   # the dense KWS DNN teaches its CGS and 5-bit DNNs
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed conversions train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_teacher kws_context kws_epochs kws_teacher sweep"
+opts="stage stop_stage preset seed conversions train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_cmvn dnn_teacher kws_context kws_epochs kws_teacher sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -90,7 +92,7 @@ fi
 train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments of train and dev
   local out=$1; shift
   # shellcheck disable=SC2086  (dnn_aug is a list of options)
-  cgs-train-dnn --seed "$train_seed" $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
+  cgs-train-dnn --seed "$train_seed" --cmvn "$dnn_cmvn" $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
     "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
