@@ -467,6 +467,11 @@ def test_program_trains_and_scores_with_per_utterance_cmvn(corpus, tmp_path, cap
         train_dnn.main(data + [str(tmp_path / "tuned"), "--init-model", str(tmp_path / "dnn"), "--cmvn", "speaker",
                                "--max-epochs", "1", "--num-threads", "1"])
     assert capsys.readouterr().err.strip().endswith("trained with utterance CMVN, --cmvn asks for speaker")
+    with pytest.raises(SystemExit):
+        train_dnn.main(data + [str(tmp_path / "tuned"), "--init-model", str(tmp_path / "dnn"), "--context", "3",
+                               "--max-epochs", "1", "--num-threads", "1"])
+    assert capsys.readouterr().err.strip().endswith("trained with 2 + 2 frames of context, --context asks for 3")
+    assert not (tmp_path / "tuned").exists()
 
 
 def test_program_reports_bad_input_in_one_line(corpus, tmp_path, capsys):

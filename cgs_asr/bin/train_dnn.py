@@ -76,7 +76,8 @@ def main(argv):
     model.add_argument("--hidden-layers", type=non_negative_int, help="overrides the preset")
     model.add_argument("--hidden-dim", type=positive(int), help="overrides the preset")
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
-    model.add_argument("--context", type=non_negative_int, default=5, help="frames spliced on each side")
+    model.add_argument("--context", type=non_negative_int,
+                       help="frames spliced on each side (default 5; with --init-model, that model's)")
     model.add_argument("--norm-vars", action="store_true", help="CMVN normalises variance too")
     model.add_argument("--cmvn", choices=CMVN_SCOPES,
                        help="scope of the CMVN statistics: each speaker's (cmvn.scp; the default) or each "
@@ -141,9 +142,14 @@ def _train(args):
             raise ValueError(f"{args.init_model}: {model_config.num_pdfs} pdfs, not {args.num_pdfs}")
         if args.cmvn not in (None, model_config.cmvn):
             raise ValueError(f"{args.init_model}: trained with {model_config.cmvn} CMVN, --cmvn asks for {args.cmvn}")
+        trained_context = (model_config.left_context, model_config.right_context)
+        if args.context is not None and trained_context != (args.context, args.context):
+            raise ValueError(f"{args.init_model}: trained with {trained_context[0]} + {trained_context[1]} frames of "
+                             f"context, --context asks for {args.context}")
     context = dict(left_context=model_config.left_context, right_context=model_config.right_context,
                    norm_vars=model_config.norm_vars, cmvn=model_config.cmvn) if args.init_model else \
-        dict(left_context=args.context, right_context=args.context, norm_vars=args.norm_vars,
+        dict(left_context=5 if args.context is None else args.context,
+             right_context=5 if args.context is None else args.context, norm_vars=args.norm_vars,
              cmvn=args.cmvn or "speaker")
     train_set = load_frame_set(args.train_data, args.train_ali, args.num_pdfs, **context)
     dev_set = load_frame_set(args.dev_data, args.dev_ali, args.num_pdfs, **context, feat_dim=train_set.feat_dim)

@@ -23,6 +23,7 @@ nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
+dnn_context=5    # the ASR DNNs: frames of fbank context on each side (README: what 8 gave)
 dnn_epochs=10    # the dense ASR DNN: at most this many epochs (newbob stops earlier)
 cgs_epochs=16    # the CGS ASR DNN, trained from scratch with a quarter of the weights, learns slower: at most this
                  # many epochs, so that newbob's halving can run its course
@@ -34,7 +35,7 @@ kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 kws_teacher="--teacher-model exp/kws/dnn --distill-weight 0.5"   # the dense KWS DNN teaches its CGS and 5-bit DNNs
 sweep=false      # true: also run stage 17, the sparsity x bits x block-size sweep
-opts="stage stop_stage preset seed conversions train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_epochs cgs_epochs dnn_aug dnn_cmvn dnn_teacher kws_context kws_epochs kws_teacher sweep"
+opts="stage stop_stage preset seed conversions train_seed gmm_audio nj cmd mono_utts acwt_sweep dnn_context dnn_epochs cgs_epochs dnn_aug dnn_cmvn dnn_teacher kws_context kws_epochs kws_teacher sweep"
 . ../../local/parse_options.sh
 
 bash ../../local/install.sh
@@ -92,8 +93,8 @@ fi
 train_dnn() {  # train_dnn OUT_DIR [options]: a DNN on the triphone alignments of train and dev
   local out=$1; shift
   # shellcheck disable=SC2086  (dnn_aug is a list of options)
-  cgs-train-dnn --seed "$train_seed" --cmvn "$dnn_cmvn" $dnn_aug "$@" data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark \
-    "$(cat exp/tri1/graph/num_pdfs)" "$out"
+  cgs-train-dnn --seed "$train_seed" --context "$dnn_context" --cmvn "$dnn_cmvn" $dnn_aug "$@" \
+    data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" "$out"
 }
 
 decode_dnn() {  # decode_dnn MODEL [options]: the acoustic scale swept on dev, the best one applied to test
@@ -212,8 +213,8 @@ if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; 
 fi
 
 if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev %WER against weight memory"; then
-  cgs-sweep-cgs --seed "$train_seed" --train-utts 600 --dev-utts 100 --float-epochs 3 --qat-epochs 1 --graph-dir exp/tri1/graph \
-    data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" \
-    exp/sweep_cgs
+  cgs-sweep-cgs --seed "$train_seed" --context "$dnn_context" --cmvn "$dnn_cmvn" --train-utts 600 --dev-utts 100 \
+    --float-epochs 3 --qat-epochs 1 --graph-dir exp/tri1/graph \
+    data/asr/train exp/tri1/ali.pdf.ark data/asr/dev exp/tri1_ali_dev/ali.pdf.ark "$(cat exp/tri1/graph/num_pdfs)" exp/sweep_cgs
   end_stage 17
 fi
