@@ -23,7 +23,7 @@ from cgs_asr.nnet.priors import PRIOR_FLOOR, mean_posterior
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model_dir", type=Path)
-    parser.add_argument("data_dir", type=Path, help="with feats.scp (and cmvn.scp for per-speaker CMVN) (the model's training data)")
+    parser.add_argument("data_dir", type=Path, help="the model's training data: feats.scp, and cmvn.scp for per-speaker CMVN")
     parser.add_argument("--max-utts", type=int, default=None)
     parser.add_argument("--num-threads", type=int, default=2)
     args = parser.parse_args(argv)

@@ -25,9 +25,9 @@ import numpy as np
 from cgs_asr.bin.common import program
 from cgs_asr.data.datadir import load_data_dir, subset_data_dir
 from cgs_asr.decode.wfst import WfstDecoder
+from cgs_asr.features.cmvn import CMVN_SCOPES
 from cgs_asr.gmm.model_io import load_model
 from cgs_asr.lang.files import atomic_write_text
-from cgs_asr.features.cmvn import CMVN_SCOPES
 from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ModelConfig
 from cgs_asr.nnet.priors import compute_priors

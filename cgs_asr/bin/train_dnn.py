@@ -148,9 +148,8 @@ def _train(args):
                              f"context, --context asks for {args.context}")
     context = dict(left_context=model_config.left_context, right_context=model_config.right_context,
                    norm_vars=model_config.norm_vars, cmvn=model_config.cmvn) if args.init_model else \
-        dict(left_context=5 if args.context is None else args.context,
-             right_context=5 if args.context is None else args.context, norm_vars=args.norm_vars,
-             cmvn=args.cmvn or "speaker")
+        dict(left_context=_or_default(args.context, 5), right_context=_or_default(args.context, 5),
+             norm_vars=args.norm_vars, cmvn=args.cmvn or "speaker")
     train_set = load_frame_set(args.train_data, args.train_ali, args.num_pdfs, **context)
     dev_set = load_frame_set(args.dev_data, args.dev_ali, args.num_pdfs, **context, feat_dim=train_set.feat_dim)
     if not args.init_model:
@@ -201,6 +200,10 @@ def _train(args):
     save_model_dir(args.model_dir, network, model_config,
                    compute_priors(train_set.targets.numpy(), args.num_pdfs), meta)
     log.info("wrote %s (best epoch %d, dev frame accuracy %.2f%%)", args.model_dir, best.epoch, 100 * best.dev_acc)
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _load_teacher(path: Path, num_pdfs: int):

@@ -8,7 +8,8 @@ Two scopes (``CMVN_SCOPES``): per speaker, from the data dir's cmvn.scp
 (Kaldi's ``apply-cmvn --utt2spk``), or per utterance, from the utterance's
 own frames (``apply-cmvn`` without ``--utt2spk`` on per-utterance stats),
 which removes each recording's level and channel even when one speaker's
-recordings differ in them.
+recordings differ in them, but on a short, trimmed recording (one spoken
+digit) also much of what the word sounds like.
 """
 from __future__ import annotations
 
