@@ -69,6 +69,27 @@ def test_cgs_training_keeps_the_same_number_of_blocks_in_every_block_row(cgs_dir
     assert state.keys() == loaded.keys() and all(torch.equal(state[k], loaded[k]) for k in state)
 
 
+def test_gradual_pruning_ends_with_the_kept_fraction_and_newbob_after_it(corpus, tmp_path, capsys):
+    model_dir = run_train(corpus, tmp_path / "gradual", "--cgs-keep", str(KEEP), "--cgs-block", str(BLOCK),
+                          "--cgs-selection", "gradual", "--cgs-prune-epochs", "2", "--max-epochs", "3")
+    saved = json.loads((model_dir / "config.json").read_text())
+    assert (saved["compression"]["cgs"]["selection"], saved["compression"]["cgs"]["prune_epochs"]) == ("gradual", 2)
+    assert saved["train"]["accept_epochs"] == 2
+    log = (model_dir / "train.log").read_text().splitlines()
+    assert " accepted " in log[1] and " accepted " in log[2]
+    expected_kept = [3, 2, 2]
+    assert [row["nonzero_blocks_per_row"] for row in saved["sparsity"]] == [[k, k] for k in expected_kept]
+    model = load_acoustic_model(model_dir)
+    for layer, kept in zip(linear_layers(model.network), expected_kept):
+        assert find_block_mask(layer).block_mask().sum(dim=1).tolist() == [kept] * find_block_mask(layer).grid.n_block_rows
+        assert (layer.parametrizations.weight.original[find_block_mask(layer).mask == 0] == 0).all()
+    for bad in (["--cgs-prune-epochs", "2"], ["--cgs-selection", "gradual", "--cgs-prune-epochs", "4"]):
+        with pytest.raises(SystemExit):
+            run_train(corpus, tmp_path / "bad", "--cgs-keep", str(KEEP), "--max-epochs", "3", *bad)
+        assert "--cgs-prune-epochs" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+
+
 def test_layers_take_their_own_kept_fraction_or_stay_dense(corpus, tmp_path, capsys):
     model_dir = run_train(corpus, tmp_path / "m", "--cgs-keep", "0.25", "--cgs-block", str(BLOCK), "--max-epochs", "1",
                           "--cgs-layer-keep", "2=0.5", "0=0.5", "--cgs-dense-layers", "1")

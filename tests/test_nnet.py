@@ -20,7 +20,7 @@ from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors, mean_posterior
 from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
-from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, evaluate, train
+from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, best_epoch, evaluate, train
 
 FEAT_DIM, NUM_PDFS = 8, 6
 
@@ -214,6 +214,27 @@ def test_newbob_schedule_halves_then_stops(frame_sets):
     assert halved and all(history[i].lr == history[i - 1].lr / 2 for i in range(halved[0], len(history)))
     last, best_before = history[-1], max(s.dev_acc for s in history[:-1])
     assert last.dev_acc - best_before < config.end_halving_impr
+
+
+def test_accepted_epochs_are_kept_even_when_dev_gets_worse(frame_sets, trained):
+    def spoil_in_epoch_2(network, step):  # its last step: as if gradual pruning had taken the weights away
+        if step == 2 * -(-len(frame_sets[0]) // 64):
+            with torch.no_grad():
+                network[-1].weight.mul_(0.0)
+
+    history = {}
+    for accept_epochs in (0, 2):
+        network = make_model(small_config(), seed=0)
+        config = TrainConfig(**{**TRAIN.to_dict(), "max_epochs": 3, "accept_epochs": accept_epochs})
+        history[accept_epochs] = train(network, *frame_sets, config, progress=False, on_step=spoil_in_epoch_2)
+    spoiled = history[0][2]
+    assert spoiled.dev_acc < history[0][1].dev_acc and not spoiled.accepted
+    assert [s.accepted for s in history[2]] == [True, True, True, history[2][3].dev_acc > history[2][2].dev_acc]
+    assert history[2][2].dev_acc == spoiled.dev_acc and history[2][3].lr == history[2][1].lr
+    assert best_epoch(history[2]).epoch == (3 if history[2][3].accepted else 2)
+    assert best_epoch(history[0]).dev_acc == max(s.dev_acc for s in history[0])
+    with pytest.raises(TrainConfigError):
+        TrainConfig(max_epochs=2, accept_epochs=3)
 
 
 def test_training_is_deterministic_for_a_seed(frame_sets, trained):

@@ -12,6 +12,7 @@ from cgs_asr.sparsity import (
     BlockGrid, BlockSparsity, CGSConfig, apply_cgs, find_block_mask, kept_per_row,
     linear_layers, measure_sparsity, select_blocks,
 )
+from cgs_asr.sparsity.gradual import GradualPruner, cubic_keep
 
 
 def make_model(sizes=(37, 50, 29, 11), seed=0):
@@ -152,5 +153,52 @@ def test_config_json_round_trip():
     config = CGSConfig(default=BlockSparsity(16, 8, 0.25, True), layers={0: None, 3: BlockSparsity(4, 4, 0.5)},
                        selection="magnitude", seed=9)
     assert CGSConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    gradual = CGSConfig(selection="gradual", prune_epochs=3)
+    assert CGSConfig.from_dict(json.loads(json.dumps(gradual.to_dict()))) == gradual
     with pytest.raises(ValueError):
         CGSConfig(selection="lottery")
+    with pytest.raises(ValueError, match="prune_epochs"):
+        CGSConfig(selection="gradual")
+    with pytest.raises(ValueError, match="prune_epochs"):
+        CGSConfig(selection="random", prune_epochs=2)
+
+
+# ---------------------------------------------------------------- gradual pruning
+
+def test_cubic_schedule_falls_from_all_blocks_to_the_target():
+    assert cubic_keep(0.0, 0.25) == 1.0 and cubic_keep(1.0, 0.25) == 0.25
+    assert cubic_keep(0.5, 0.25) == 0.25 + 0.75 * 0.125
+    assert cubic_keep(2.0, 0.25) == 0.25 and cubic_keep(-1.0, 0.25) == 1.0
+
+
+def test_gradual_pruning_drops_the_smallest_blocks_for_good_and_ends_balanced():
+    model = make_model()
+    config = CGSConfig(default=BlockSparsity(8, 8, keep=0.25), selection="gradual", prune_epochs=1)
+    apply_cgs(model, config)
+    assert all(find_block_mask(layer).mask.all() for layer in linear_layers(model))
+    first = linear_layers(model)[0]
+    with torch.no_grad():  # block-row 0 of the first layer: block-column c has magnitude c + 1
+        for c in range(5):
+            first.parametrizations.weight.original[0:8, 8 * c:8 * c + 8] = c + 1.0
+    pruner = GradualPruner(model, config, steps=6, interval=2)
+    pruner(model, 2)  # keep 0.25 + 0.75 * (2/3)^3 of 5 block-columns: 2.47 -> 2 per row
+    assert find_block_mask(first).block_mask()[0].tolist() == [False, False, False, True, True]
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x, y = torch.randn(64, 37), torch.randint(0, 11, (64,))
+    kept_before = {i: find_block_mask(layer).block_mask() for i, layer in enumerate(linear_layers(model))}
+    for step in range(3, 9):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()  # momentum moves the stored weights of dropped blocks
+        pruner(model, step)
+        for i, layer in enumerate(linear_layers(model)):
+            masking = find_block_mask(layer)
+            kept = masking.block_mask()
+            assert not (kept & ~kept_before[i]).any()  # a dropped block never comes back
+            counts = kept.sum(dim=1)
+            assert (counts == counts[0]).all()         # the same number in every block-row
+            assert (layer.parametrizations.weight.original[~masking.mask] == 0).all()
+            kept_before[i] = kept
+    for row, layer in zip(measure_sparsity(model), linear_layers(model)):
+        k = kept_per_row(0.25, find_block_mask(layer).grid.n_block_cols)
+        assert row["nonzero_blocks_per_row"] == [k, k]

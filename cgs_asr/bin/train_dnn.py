@@ -1,8 +1,9 @@
 """Train a DNN acoustic model on pdf alignments (frame cross-entropy, newbob schedule).
 
 Compression options: --cgs-keep drops blocks of every weight matrix (random
-selection fixed before training, the paper's method, or by block magnitude
-of --init-model's weights); --qat-bits fine-tunes with fake-quantized
+selection fixed before training, the paper's method; by block magnitude of
+--init-model's weights; or gradually, the smallest blocks pruned over the
+first --cgs-prune-epochs epochs, Zhu and Gupta's cubic schedule); --qat-bits fine-tunes with fake-quantized
 weights (activations 8 bits, calibrated on training frames; activation and
 weight formats chosen by the loss on those frames, weight formats again
 after every epoch); --ptq-bits quantizes --init-model without training
@@ -29,9 +30,10 @@ from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
-from cgs_asr.nnet.train import OPTIMIZERS, EpochStats, TrainConfig, evaluate, train
+from cgs_asr.nnet.train import OPTIMIZERS, EpochStats, TrainConfig, best_epoch, evaluate, train
 from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs, measure_sparsity
 from cgs_asr.sparsity.config import SELECTIONS
+from cgs_asr.sparsity.gradual import GradualPruner
 
 log = logging.getLogger("train_dnn")
 
@@ -104,7 +106,10 @@ def main(argv):
     cgs.add_argument("--cgs-keep", type=positive(float), help="fraction of blocks kept in every block-row")
     cgs.add_argument("--cgs-block", type=positive(int), default=16, help="square block size")
     cgs.add_argument("--cgs-selection", choices=SELECTIONS, default="random",
-                     help="random (fixed before training) or magnitude (of --init-model's weights)")
+                     help="random (fixed before training), magnitude (of --init-model's weights) or gradual "
+                          "(pruned during training)")
+    cgs.add_argument("--cgs-prune-epochs", type=positive(int),
+                     help="gradual selection: prune over this many epochs, kept whatever dev says (default 2)")
     cgs.add_argument("--cgs-layer-keep", type=layer_keep, nargs="*", default=[], metavar="LAYER=FRACTION",
                      help="another kept fraction for these Linear layers (0 = first), e.g. 4=0.33")
     cgs.add_argument("--cgs-dense-layers", type=non_negative_int, nargs="*", default=[],
@@ -119,6 +124,12 @@ def main(argv):
         parser.error("--ptq-bits does not train, so it takes no --teacher-model")
     if args.distill_weight is not None and not args.teacher_model:
         parser.error("--distill-weight needs --teacher-model")
+    if args.cgs_prune_epochs and args.cgs_selection != "gradual":
+        parser.error("--cgs-prune-epochs goes with --cgs-selection gradual")
+    if args.cgs_selection == "gradual":
+        args.cgs_prune_epochs = _or_default(args.cgs_prune_epochs, 2)
+        if not args.cgs_keep or args.cgs_prune_epochs > args.max_epochs:
+            parser.error("--cgs-selection gradual needs --cgs-keep and --max-epochs of at least --cgs-prune-epochs")
 
     distributed.init_from_env()
     try:
@@ -133,7 +144,8 @@ def _train(args):
                          aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask,
                          distill_weight=(0.5 if args.distill_weight is None else args.distill_weight)
                          if args.teacher_model else 0.0,
-                         distill_temperature=args.distill_temperature)
+                         distill_temperature=args.distill_temperature,
+                         accept_epochs=args.cgs_prune_epochs or 0)
     teacher = _load_teacher(args.teacher_model, args.num_pdfs) if args.teacher_model else None
     if args.init_model:
         init = load_acoustic_model(args.init_model)
@@ -165,8 +177,10 @@ def _train(args):
         block = BlockSparsity(args.cgs_block, args.cgs_block, keep=args.cgs_keep)
         layers = {i: BlockSparsity(args.cgs_block, args.cgs_block, keep=keep) for i, keep in args.cgs_layer_keep}
         layers.update({i: None for i in args.cgs_dense_layers})
-        compression.cgs = CGSConfig(block, layers, args.cgs_selection, args.seed)
+        compression.cgs = CGSConfig(block, layers, args.cgs_selection, args.seed, args.cgs_prune_epochs or 0)
         apply_cgs(network, compression.cgs)
+    pruner = GradualPruner(network, compression.cgs, args.cgs_prune_epochs * -(-len(train_set) // config.batch_size)) \
+        if args.cgs_keep and args.cgs_selection == "gradual" else None
     bits = args.qat_bits or args.ptq_bits
     if bits:
         if compression.quant is not None:
@@ -180,10 +194,10 @@ def _train(args):
     if args.ptq_bits:
         history = [_post_training(network, dev_set, args.ptq_bits, log_path)]
     else:
-        history = train(network, train_set, dev_set, config, log_path=log_path,
+        history = train(network, train_set, dev_set, config, log_path=log_path, on_step=pruner,
                         on_epoch_end=(lambda net, stats: update_formats(net)) if args.qat_bits else None,
                         teacher=teacher.network if teacher is not None else None)
-    best = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
+    best = best_epoch(history)
     meta = {
         "train": {**config.to_dict(), "init_model": str(args.init_model) if args.init_model else None,
                   "teacher_model": str(args.teacher_model) if args.teacher_model else None,

@@ -61,7 +61,8 @@ def prepare_network(network: nn.Sequential, saved: dict) -> None:
 
     Which blocks are kept and every format come from the state_dict loaded
     next, so masks are re-created with random selection whatever the
-    original selection was (magnitude selection would need the weights).
+    original selection was (magnitude and gradual selection read weights
+    that are gone).
     """
     compression = Compression.from_meta(saved)
     if compression.cgs is not None:

@@ -6,7 +6,11 @@ steps/nnet/train_scheduler.sh does with its loss): a worse epoch is rejected
 (weights and optimizer state go back to the best epoch); once the gain falls
 below ``start_halving_impr`` the learning rate halves every epoch; once it
 falls below ``end_halving_impr`` while halving, training stops. The model is
-left with the best weights.
+left with the best weights. The first ``accept_epochs`` epochs are kept
+whatever dev says, at the starting learning rate: during gradual pruning
+the network loses weights, so an epoch may be worse than the denser one
+before it and still be the one to build on; newbob judges the epochs after
+them against the last of them.
 
 The loop only calls the model's forward and the optimizer, and saves or
 restores ``state_dict``s, so Linear weights that carry parametrizations
@@ -69,6 +73,7 @@ class TrainConfig:
     aug_freq_mask: int = 0             # filterbank inputs: widest band of bins set to 0
     distill_weight: float = 0.0        # weight of the teacher's KL term (0: alignment only, 1: teacher only)
     distill_temperature: float = 1.0   # softmax temperature of teacher and student in that term
+    accept_epochs: int = 0             # the first epochs are kept whatever dev says (gradual pruning)
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
@@ -76,6 +81,9 @@ class TrainConfig:
         for name in ("lr", "batch_size", "max_epochs", "num_threads"):
             if getattr(self, name) <= 0:
                 raise TrainConfigError(f"training config: {name} must be positive, not {getattr(self, name)}")
+        if not 0 <= self.accept_epochs <= self.max_epochs:
+            raise TrainConfigError(f"training config: accept_epochs must lie in [0, max_epochs = {self.max_epochs}], "
+                                   f"not {self.accept_epochs}")
         if not 0.0 <= self.distill_weight <= 1.0:
             raise TrainConfigError(f"training config: distill_weight must lie in [0, 1], not {self.distill_weight}")
         if self.distill_temperature <= 0:
@@ -174,30 +182,38 @@ def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: Tr
             seconds = time.perf_counter() - start
             dev_loss, dev_acc = evaluate(network, dev_set)
             gain = dev_acc - best_acc
-            if gain > 0:
+            forced = epoch <= config.accept_epochs
+            if gain > 0 or forced:
                 best_acc = dev_acc
                 best = copy.deepcopy((network.state_dict(), optimizer.state_dict()))
             else:
                 network.load_state_dict(best[0])
                 optimizer.load_state_dict(best[1])
             stats = EpochStats(epoch, lr, train_loss, train_acc, dev_loss, dev_acc, seconds,
-                               len(train_set) / seconds, gain > 0)
+                               len(train_set) / seconds, gain > 0 or forced)
             history.append(stats)
             report(stats.line())
             if on_epoch_end:
                 on_epoch_end(network, stats)
+            if forced:
+                continue
             if halving and gain < config.end_halving_impr:
                 break
             halving = halving or gain < config.start_halving_impr
             lr = lr / 2 if halving else lr
         network.load_state_dict(best[0])
-        best_epoch = max((s for s in history if s.accepted), key=lambda s: s.dev_acc)
-        report(f"finished after {len(history) - 1} epochs: best epoch {best_epoch.epoch}, "
-               f"dev frame accuracy {100 * best_epoch.dev_acc:.2f}%")
+        kept = best_epoch(history)
+        report(f"finished after {len(history) - 1} epochs: best epoch {kept.epoch}, "
+               f"dev frame accuracy {100 * kept.dev_acc:.2f}%")
     finally:
         if log_file:
             log_file.close()
     return history
+
+
+def best_epoch(history: list[EpochStats]) -> EpochStats:
+    """The epoch whose weights training kept: the last accepted one (each beat those before, or was forced)."""
+    return [s for s in history if s.accepted][-1]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from .blocks import BlockGrid
 from .mask import BlockMask, attach_block_mask
 from .selection import kept_per_row, magnitude_scores, random_scores, select_blocks
 
-SELECTIONS = ("random", "magnitude")
+SELECTIONS = ("random", "magnitude", "gradual")
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,24 @@ class BlockSparsity:
 
 @dataclass
 class CGSConfig:
-    """CGS for a whole model: a default spec, per-layer overrides, selection method and seed."""
+    """CGS for a whole model: a default spec, per-layer overrides, selection method and seed.
+
+    ``prune_epochs`` belongs to the ``"gradual"`` selection: the training
+    epochs over which the blocks are pruned (:mod:`cgs_asr.sparsity.gradual`).
+    """
 
     default: BlockSparsity | None = field(default_factory=BlockSparsity)
     layers: dict[int, BlockSparsity | None] = field(default_factory=dict)
     selection: str = "random"
     seed: int = 0
+    prune_epochs: int = 0
 
     def __post_init__(self) -> None:
         if self.selection not in SELECTIONS:
             raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
+        if (self.selection == "gradual") != (self.prune_epochs > 0):
+            raise ValueError(f"prune_epochs ({self.prune_epochs}) must be positive for gradual selection "
+                             f"and 0 for the others (selection {self.selection!r})")
 
     def for_layer(self, index: int) -> BlockSparsity | None:
         return self.layers.get(index, self.default)
@@ -53,6 +61,7 @@ class CGSConfig:
             "layers": {str(i): None if s is None else asdict(s) for i, s in sorted(self.layers.items())},
             "selection": self.selection,
             "seed": self.seed,
+            "prune_epochs": self.prune_epochs,
         }
 
     @classmethod
@@ -65,6 +74,7 @@ class CGSConfig:
             layers={int(i): spec(s) for i, s in data.get("layers", {}).items()},
             selection=data.get("selection", "random"),
             seed=int(data.get("seed", 0)),
+            prune_epochs=int(data.get("prune_epochs", 0)),
         )
 
 
@@ -78,8 +88,9 @@ def apply_cgs(model: nn.Module, config: CGSConfig) -> dict[int, BlockMask]:
 
     ``selection="random"`` draws each layer's mask from ``(seed, layer index)``
     so a run is reproducible; ``"magnitude"`` keeps the blocks with the
-    largest RMS weight (call it after a dense warm-up).  Returns the masks by
-    layer index; dense layers are absent.
+    largest RMS weight (call it after a dense warm-up); ``"gradual"`` keeps
+    every block for a ``GradualPruner`` to drop during training.  Returns
+    the masks by layer index; dense layers are absent.
     """
     masks = {}
     for index, layer in enumerate(linear_layers(model)):
@@ -88,11 +99,12 @@ def apply_cgs(model: nn.Module, config: CGSConfig) -> dict[int, BlockMask]:
             continue
         out_features, in_features = layer.weight.shape
         grid = BlockGrid(out_features, in_features, spec.block_rows, spec.block_cols)
-        if config.selection == "random":
-            scores = random_scores(grid, np.random.default_rng([config.seed, index]))
+        if config.selection == "gradual":
+            chosen = np.ones((grid.n_block_rows, grid.n_block_cols), dtype=bool)
         else:
-            scores = magnitude_scores(layer.weight, grid)
-        chosen = select_blocks(scores, kept_per_row(spec.keep, grid.n_block_cols), spec.balance_columns)
+            scores = random_scores(grid, np.random.default_rng([config.seed, index])) \
+                if config.selection == "random" else magnitude_scores(layer.weight, grid)
+            chosen = select_blocks(scores, kept_per_row(spec.keep, grid.n_block_cols), spec.balance_columns)
         masks[index] = attach_block_mask(layer, grid, torch.from_numpy(chosen))
     return masks
 
