@@ -23,7 +23,7 @@ nj=2
 cmd=local        # how the --nj jobs run: local (forked), "slurm [sbatch options]" or "srun [srun options]"
 mono_utts=1500   # the monophone system trains on this many of the shortest utterances, as Kaldi does
 acwt_sweep="0.05 0.067 0.083 0.1 0.125"   # acoustic scales tried on dev; test uses the best
-dnn_context=5    # the ASR DNNs: frames of fbank context on each side (README: what 8 gave)
+dnn_context=8    # the ASR DNNs: frames of fbank context on each side (README: what 5, Kaldi nnet1's, gave)
 dnn_epochs=10    # the dense ASR DNN: at most this many epochs (newbob stops earlier)
 cgs_epochs=16    # the CGS ASR DNN, trained from scratch with a quarter of the weights, learns slower: at most this
                  # many epochs, so that newbob's halving can run its course
