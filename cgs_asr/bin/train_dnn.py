@@ -180,7 +180,7 @@ def _train(args):
         compression.cgs = CGSConfig(block, layers, args.cgs_selection, args.seed, args.cgs_prune_epochs or 0)
         apply_cgs(network, compression.cgs)
     pruner = GradualPruner(network, compression.cgs, args.cgs_prune_epochs * -(-len(train_set) // config.batch_size)) \
-        if args.cgs_keep and args.cgs_selection == "gradual" else None
+        if args.cgs_selection == "gradual" else None
     bits = args.qat_bits or args.ptq_bits
     if bits:
         if compression.quant is not None:

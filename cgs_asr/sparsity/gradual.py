@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from .config import CGSConfig, linear_layers
-from .mask import find_block_mask
+from .mask import BlockMask, find_block_mask
 from .selection import kept_per_row, magnitude_scores, select_blocks
 
 
@@ -41,24 +41,23 @@ class GradualPruner:
             raise ValueError(f"GradualPruner needs selection 'gradual', not {config.selection!r}")
         if steps < 1 or interval < 1:
             raise ValueError(f"pruning needs positive steps and interval, not {steps} and {interval}")
-        self.config, self.steps, self.interval = config, steps, interval
-        self.layers = {index: layer for index, layer in enumerate(linear_layers(network))
-                       if config.for_layer(index) is not None}
-        if any(find_block_mask(layer) is None for layer in self.layers.values()):
+        self.steps, self.interval = steps, interval
+        # (layer, its mask, its spec) for every masked layer; the masks change in place
+        self.layers = [(layer, find_block_mask(layer), config.for_layer(index))
+                       for index, layer in enumerate(linear_layers(network)) if config.for_layer(index) is not None]
+        if any(masking is None for _, masking, _ in self.layers):
             raise ValueError("GradualPruner needs the block masks that apply_cgs attaches")
 
     def __call__(self, network: nn.Module, step: int) -> None:
         with torch.no_grad():
             if step <= self.steps and (step % self.interval == 0 or step == self.steps):
-                for index, layer in self.layers.items():
-                    self._prune(layer, cubic_keep(step / self.steps, self.config.for_layer(index).keep),
-                                self.config.for_layer(index).balance_columns)
-            for layer in self.layers.values():
-                layer.parametrizations.weight.original.mul_(find_block_mask(layer).mask)
+                for layer, masking, spec in self.layers:
+                    self._prune(layer, masking, cubic_keep(step / self.steps, spec.keep), spec.balance_columns)
+            for layer, masking, _ in self.layers:
+                layer.parametrizations.weight.original.mul_(masking.mask)
 
     @staticmethod
-    def _prune(layer: nn.Linear, keep: float, balance_columns: bool) -> None:
-        masking = find_block_mask(layer)
+    def _prune(layer: nn.Linear, masking: BlockMask, keep: float, balance_columns: bool) -> None:
         grid, kept = masking.grid, masking.block_mask().numpy()
         per_row = kept_per_row(keep, grid.n_block_cols)
         if per_row >= kept.sum(axis=1).min():
