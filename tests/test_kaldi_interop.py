@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from cgs_asr.bin import compute_loglikes, export_nnet1, import_kaldi, train_dnn
-from cgs_asr.data.ark import ArkWriter, kaldi_io, read_ark_matrices, read_scp_matrices
+from cgs_asr.data.ark import ArkError, ArkWriter, kaldi_io, read_ark_matrices, read_matrix, read_scp_matrices
 from cgs_asr.data.datadir import read_table, write_table
 from cgs_asr.features.splice import splice_feats
 from cgs_asr.nnet.compression import load_acoustic_model
@@ -260,3 +260,22 @@ def test_kaldi_dir_recipe_runs_on_a_kaldi_experiment(kaldi_exp, tmp_path):
     assert json.loads((recipe / "exp" / "dnn_cgs75_q6" / "config.json").read_text())["compression"]["quant"]
     for model in ("dnn_cgs75", "dnn_q6", "dnn_cgs75_q6"):  # the dense DNN teaches the compressed ones
         assert json.loads((recipe / "exp" / model / "config.json").read_text())["train"]["teacher_model"] == "exp/dnn"
+
+
+def test_corrupt_archives_and_commands_are_named_not_run(tmp_path):
+    with ArkWriter(tmp_path / "m.ark", tmp_path / "m.scp") as writer:
+        for key in ("utt1", "utt2"):
+            writer.write(key, np.ones((10, 4), dtype=np.float32))
+    (tmp_path / "m.ark").write_bytes((tmp_path / "m.ark").read_bytes()[:-20])
+    scp = read_table(tmp_path / "m.scp")
+    with pytest.raises(ArkError, match=r"m.scp: 'utt2': cannot read a Kaldi matrix at .*m.ark:\d+"):
+        dict(read_scp_matrices(scp, tmp_path / "m.scp"))
+    with pytest.raises(ArkError, match="m.ark: not a readable Kaldi matrix archive after 'utt1'"):
+        dict(read_ark_matrices(tmp_path / "m.ark"))
+    marker = tmp_path / "ran"
+    for where in (f"touch {marker} |", f"| touch {marker}"):
+        with pytest.raises(ArkError, match="feats.scp: 'utt1': .* is a shell command"):
+            read_matrix(where, "utt1", "feats.scp")
+    with pytest.raises(ArkError, match="a shell command, not an archive"):
+        dict(read_ark_matrices(Path(f"touch {marker} |")))
+    assert not marker.exists()

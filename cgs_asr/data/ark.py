@@ -52,11 +52,46 @@ class ArkWriter:
         self.abort() if exc_type else self.close()
 
 
-def read_scp_matrices(scp: dict[str, str]):
-    """Yield (key, matrix) for scp entries ``path:offset``, in the given order."""
+class ArkError(ValueError):
+    """A matrix that cannot be read from an archive; the message names the table or archive and the key."""
+
+
+def read_matrix(where: str, key: str, table: str | Path) -> np.ndarray:
+    """The matrix at ``where`` (``path:offset``), listed under ``key`` in the scp file ``table``.
+
+    kaldi-io would run ``where`` as a shell command if it began or ended
+    with ``|`` (Kaldi's piped form): such entries are refused.
+    """
+    if _is_command(where):
+        raise ArkError(f"{table}: '{key}': {where!r} is a shell command, not an archive position")
+    try:
+        return kaldi_io.read_mat(where)
+    except Exception as e:  # kaldi_io raises anything from OSError to a bare Exception
+        raise ArkError(f"{table}: '{key}': cannot read a Kaldi matrix at {where} ({e or type(e).__name__})") from None
+
+
+def read_scp_matrices(scp: dict[str, str], table: str | Path = "scp"):
+    """Yield (key, matrix) for the entries ``path:offset`` of the scp file ``table``, in the given order."""
     for key, where in scp.items():
-        yield key, kaldi_io.read_mat(where)
+        yield key, read_matrix(where, key, table)
 
 
 def read_ark_matrices(path: Path):
-    yield from kaldi_io.read_mat_ark(str(path))
+    """Yield (key, matrix) for every matrix of the archive ``path``, in order (a file, never a command)."""
+    if _is_command(str(path)):
+        raise ArkError(f"{path}: a shell command, not an archive")
+    reader, key = kaldi_io.read_mat_ark(str(path)), None
+    while True:
+        try:
+            key, mat = next(reader)
+        except StopIteration:
+            return
+        except Exception as e:  # as in read_matrix
+            where = f" after '{key}'" if key is not None else ""
+            raise ArkError(f"{path}: not a readable Kaldi matrix archive{where} ({e or type(e).__name__})") from None
+        yield key, mat
+
+
+def _is_command(where: str) -> bool:
+    where = where.strip()
+    return where.startswith("|") or where.endswith("|")

@@ -44,7 +44,8 @@ def compute_cmvn_stats(data_path: Path, cmvn_dir: Path) -> None:
     ark = cmvn_dir / f"cmvn_{data.path.name}.ark"
     with ArkWriter(ark, ark.with_suffix(".scp")) as writer:
         for spk, utts in data.spk2utt().items():
-            writer.write(spk, accumulate_stats(m for _, m in read_scp_matrices({u: feats[u] for u in utts})))
+            matrices = read_scp_matrices({u: feats[u] for u in utts}, data.path / "feats.scp")
+            writer.write(spk, accumulate_stats(m for _, m in matrices))
     write_table(data.path / "cmvn.scp", writer.scp)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import kaldi_native_fbank as knf
 import numpy as np
 
-from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
+from cgs_asr.data.ark import read_matrix
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
 from cgs_asr.features.cmvn import apply_cmvn
 
@@ -79,17 +79,11 @@ class FeatureReader:
             if spk not in self._cmvn_scp:
                 raise DataDirError(f"{self.data.path / 'cmvn.scp'}: no statistics for speaker '{spk}' "
                                    f"(utterance '{utt}')")
-            self._cmvn_cache[spk] = self._read_matrix("cmvn.scp", spk, self._cmvn_scp[spk])
+            self._cmvn_cache[spk] = read_matrix(self._cmvn_scp[spk], spk, self.data.path / "cmvn.scp")
         return self._cmvn_cache[spk]
 
-    def _read_matrix(self, table: str, key: str, where: str) -> np.ndarray:
-        try:
-            return kaldi_io.read_mat(where)
-        except Exception as e:  # kaldi_io raises anything from OSError to a bare Exception
-            raise DataDirError(f"{self.data.path / table}: '{key}': cannot read {where} ({e})") from None
-
     def read(self, utt: str) -> np.ndarray:
-        feats = self._read_matrix("feats.scp", utt, self._feats_scp[utt])
+        feats = read_matrix(self._feats_scp[utt], utt, self.data.path / "feats.scp")
         return transform(feats, self._cmvn(utt), self.spec)
 
     def check_dim(self, dim: int) -> None:

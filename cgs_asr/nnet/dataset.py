@@ -52,7 +52,7 @@ def normalized_utterances(data_path: Path, norm_vars: bool = False, utts: list[s
     utts = data.utts if utts is None else utts
     _require_entries(data.path / "feats.scp", feats_scp, utts, "utterance")
     stats = _speaker_stats(data, utts) if cmvn == "speaker" else {}
-    for utt, feats in read_scp_matrices({u: feats_scp[u] for u in utts}):
+    for utt, feats in read_scp_matrices({u: feats_scp[u] for u in utts}, data.path / "feats.scp"):
         where = f"{data.path / 'feats.scp'}: utterance '{utt}'"
         feat_dim = feat_dim or feats.shape[1]
         if feats.shape[1] != feat_dim:
@@ -82,7 +82,7 @@ def _speaker_stats(data, utts: list[str]) -> dict[str, np.ndarray]:
     speakers = sorted({data.utt2spk[u] for u in utts})
     _require_entries(data.path / "cmvn.scp", cmvn_scp, speakers, "speaker")
     stats = {}
-    for spk, mat in read_scp_matrices({s: cmvn_scp[s] for s in speakers}):
+    for spk, mat in read_scp_matrices({s: cmvn_scp[s] for s in speakers}, data.path / "cmvn.scp"):
         if mat.shape[0] != 2 or mat[0, -1] <= 0 or not np.isfinite(mat).all():
             raise TrainingDataError(f"{data.path / 'cmvn.scp'}: speaker '{spk}' has unusable CMVN stats "
                                     f"(shape {mat.shape}, count {mat[0, -1]:g}, or NaN/inf)")
