@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from cgs_asr.data.ark import ArkWriter, read_ark_matrices, read_scp_matrices
+from cgs_asr.data.ark import ArkError, ArkWriter, read_ark_matrices, read_scp_matrices
 from cgs_asr.data.datadir import DataDir, read_table, write_data_dir, write_table
 from cgs_asr.features.cmvn import compute_cmvn_stats
 from cgs_asr.nnet.dataset import TrainingDataError, load_frame_set, normalized_utterances
@@ -168,7 +168,7 @@ def test_nan_in_features_names_the_utterance(corpus, tmp_path):
         for utt, mat in feats.items():
             writer.write(utt, mat)
     write_table(data / "feats.scp", writer.scp)
-    with pytest.raises(TrainingDataError, match=r"feats.scp: utterance 'spk1-utt004': NaN or inf in features \(frame 17\)"):
+    with pytest.raises(ArkError, match=r"feats.scp: 'spk1-utt004': NaN or inf in row 17"):
         load_frame_set(data, train_dir / "ali.ark", NUM_PDFS, progress=False)
 
 

@@ -60,14 +60,19 @@ def read_matrix(where: str, key: str, table: str | Path) -> np.ndarray:
     """The matrix at ``where`` (``path:offset``), listed under ``key`` in the scp file ``table``.
 
     kaldi-io would run ``where`` as a shell command if it began or ended
-    with ``|`` (Kaldi's piped form): such entries are refused.
+    with ``|`` (Kaldi's piped form): such entries are refused. Features,
+    statistics and log-likelihoods are finite, so NaN or inf is refused too.
     """
     if _is_command(where):
         raise ArkError(f"{table}: '{key}': {where!r} is a shell command, not an archive position")
     try:
-        return kaldi_io.read_mat(where)
+        mat = kaldi_io.read_mat(where)
     except Exception as e:  # kaldi_io raises anything from OSError to a bare Exception
         raise ArkError(f"{table}: '{key}': cannot read a Kaldi matrix at {where} ({e or type(e).__name__})") from None
+    bad = ~np.isfinite(mat).all(axis=tuple(range(1, mat.ndim)))
+    if bad.any():
+        raise ArkError(f"{table}: '{key}': NaN or inf in row {int(np.argmax(bad))}")
+    return mat
 
 
 def read_scp_matrices(scp: dict[str, str], table: str | Path = "scp"):

@@ -57,9 +57,6 @@ def normalized_utterances(data_path: Path, norm_vars: bool = False, utts: list[s
         feat_dim = feat_dim or feats.shape[1]
         if feats.shape[1] != feat_dim:
             raise TrainingDataError(f"{where}: features of dimension {feats.shape[1]}, expected {feat_dim}")
-        bad = ~np.isfinite(feats).all(axis=1)
-        if bad.any():
-            raise TrainingDataError(f"{where}: NaN or inf in features (frame {int(np.argmax(bad))})")
         if cmvn == "utterance":
             yield utt, apply_cmvn(feats, accumulate_stats([feats]), norm_vars)
             continue
@@ -83,9 +80,9 @@ def _speaker_stats(data, utts: list[str]) -> dict[str, np.ndarray]:
     _require_entries(data.path / "cmvn.scp", cmvn_scp, speakers, "speaker")
     stats = {}
     for spk, mat in read_scp_matrices({s: cmvn_scp[s] for s in speakers}, data.path / "cmvn.scp"):
-        if mat.shape[0] != 2 or mat[0, -1] <= 0 or not np.isfinite(mat).all():
+        if mat.shape[0] != 2 or mat[0, -1] <= 0:
             raise TrainingDataError(f"{data.path / 'cmvn.scp'}: speaker '{spk}' has unusable CMVN stats "
-                                    f"(shape {mat.shape}, count {mat[0, -1]:g}, or NaN/inf)")
+                                    f"(shape {mat.shape}, count {mat[0, -1]:g})")
         stats[spk] = mat
     return stats
 
