@@ -216,6 +216,25 @@ def test_newbob_schedule_halves_then_stops(frame_sets):
     assert last.dev_acc - best_before < config.end_halving_impr
 
 
+def test_exponential_schedule_runs_every_epoch_at_its_rate(frame_sets):
+    def spoil_in_epoch_3(network, step):  # a worse epoch is rejected, but the schedule goes on
+        if step == 3 * -(-len(frame_sets[0]) // 64):
+            with torch.no_grad():
+                network[-1].weight.mul_(0.0)
+
+    network = make_model(small_config(), seed=0)
+    config = TrainConfig(lr=3e-3, batch_size=64, max_epochs=6, num_threads=1, seed=3, lr_schedule="exponential",
+                         final_lr=1e-4, start_halving_impr=1.0, end_halving_impr=1.0)  # newbob would stop at once
+    history = train(network, *frame_sets, config, progress=False, on_step=spoil_in_epoch_3)[1:]
+    assert [s.lr for s in history] == pytest.approx([3e-3 * (1 / 30) ** (k / 5) for k in range(6)])
+    assert not history[2].accepted and history[3].dev_acc > history[2].dev_acc
+    assert best_epoch(history).dev_acc == max(s.dev_acc for s in history)
+    assert TrainConfig(lr=1.6e-3, max_epochs=3, lr_schedule="exponential").epoch_lr(3) == pytest.approx(1e-4)
+    for bad in ({"lr_schedule": "cosine"}, {"final_lr": 1e-4}, {"lr_schedule": "exponential", "final_lr": 1.0}):
+        with pytest.raises(TrainConfigError):
+            TrainConfig(**bad)
+
+
 def test_accepted_epochs_are_kept_even_when_dev_gets_worse(frame_sets, trained):
     def spoil_in_epoch_2(network, step):  # its last step: as if gradual pruning had taken the weights away
         if step == 2 * -(-len(frame_sets[0]) // 64):

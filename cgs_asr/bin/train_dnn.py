@@ -30,7 +30,7 @@ from cgs_asr.nnet.dataset import load_frame_set
 from cgs_asr.nnet.model import ACTIVATIONS, PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors
-from cgs_asr.nnet.train import OPTIMIZERS, EpochStats, TrainConfig, best_epoch, evaluate, train
+from cgs_asr.nnet.train import LR_SCHEDULES, OPTIMIZERS, EpochStats, TrainConfig, best_epoch, evaluate, train
 from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs, measure_sparsity
 from cgs_asr.sparsity.config import SELECTIONS
 from cgs_asr.sparsity.gradual import GradualPruner
@@ -89,6 +89,11 @@ def main(argv):
     training.add_argument("--lr", type=positive(float), default=defaults.lr)
     training.add_argument("--batch-size", type=positive(int), default=defaults.batch_size)
     training.add_argument("--max-epochs", type=positive(int), default=defaults.max_epochs)
+    training.add_argument("--lr-schedule", choices=LR_SCHEDULES, default=defaults.lr_schedule,
+                          help="newbob: halve once dev stops gaining, then stop (Kaldi nnet1); exponential: "
+                               "from --lr down to --final-lr over all --max-epochs (as Kaldi nnet3)")
+    training.add_argument("--final-lr", type=positive(float),
+                          help="the last epoch's learning rate with --lr-schedule exponential (default: --lr / 16)")
     training.add_argument("--seed", type=int, default=defaults.seed)
     training.add_argument("--num-threads", type=positive(int), default=defaults.num_threads)
     training.add_argument("--aug-warp", type=float, default=defaults.aug_warp,
@@ -124,6 +129,8 @@ def main(argv):
         parser.error("--ptq-bits does not train, so it takes no --teacher-model")
     if args.distill_weight is not None and not args.teacher_model:
         parser.error("--distill-weight needs --teacher-model")
+    if args.final_lr and args.lr_schedule != "exponential":
+        parser.error("--final-lr goes with --lr-schedule exponential")
     if args.cgs_prune_epochs and args.cgs_selection != "gradual":
         parser.error("--cgs-prune-epochs goes with --cgs-selection gradual")
     if args.cgs_selection == "gradual":
@@ -140,7 +147,8 @@ def main(argv):
 
 def _train(args):
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                         max_epochs=args.max_epochs, seed=args.seed, num_threads=args.num_threads,
+                         max_epochs=args.max_epochs, lr_schedule=args.lr_schedule, final_lr=args.final_lr,
+                         seed=args.seed, num_threads=args.num_threads,
                          aug_warp=args.aug_warp, aug_freq_mask=args.aug_freq_mask,
                          distill_weight=(0.5 if args.distill_weight is None else args.distill_weight)
                          if args.teacher_model else 0.0,
