@@ -196,7 +196,7 @@ if begin_stage 15 "KWS test: isolated keywords and continuous streams; dense flo
 fi
 
 # No marker: the summary is derived from the result files, so it is rebuilt on every run.
-if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; then
+if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows); bootstrap intervals of the ASR differences"; then
   rows=()
   for set in dev test; do
     rows+=(--row asr gmm $set exp/tri1/decode_$set/decode.json)
@@ -210,6 +210,14 @@ if begin_stage 16 "summary: exp/summary.json and the table (ASR and KWS rows)"; 
   [ -f exp/kws/dnn_cgs75_q5/eval_test/kws.json ] && rows+=(--row kws cgs75-q5 test \
     exp/kws/dnn_cgs75_q5/eval_test/kws.json exp/kws/dnn_cgs75_q5/eval_test/hw_report.json)
   cgs-summary exp/summary.json "${rows[@]}" | tee exp/summary.txt
+  for set in dev test; do  # is each compressed DNN's difference from the dense one more than the test set's noise?
+    for system in dense-q6:dnn_q6 cgs75-float:dnn_cgs75 cgs75-q6:dnn_cgs75_q6; do
+      dir=exp/${system#*:}/decode_$set
+      [ -f exp/dnn/decode_$set/text ] && [ -f $dir/text ] || continue
+      echo "== $set: dense-float (Set1) against ${system%%:*} (Set2)"
+      cgs-wer-bootci data/asr/$set/text exp/dnn/decode_$set/text $dir/text
+    done
+  done | tee exp/summary_bootci.txt
 fi
 
 if [ "$sweep" = true ] && begin_stage 17 "sweep: sparsity x weight bits x block size, dev %WER against weight memory"; then
