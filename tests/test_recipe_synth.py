@@ -140,6 +140,8 @@ def test_fsdd_recipe_on_generated_recordings(recipe, tmp_path):
     rows = json.loads((fsdd / "exp" / "summary.json").read_text())
     assert [(r["system"], r["test_set"]) for r in rows] == [("synth-only", "fsdd-test"), ("fsdd-trained", "fsdd-test")]
     assert all(0 <= r["wer"] <= 100 and r["accuracy"] == pytest.approx(100 - r["wer"]) for r in rows)
+    bootci = (fsdd / "exp" / "summary_bootci.txt").read_text()
+    assert f"Set2: %WER {rows[1]['wer']:.2f} 95% Conf Interval" in bootci and "McNemar exact p" in bootci
     trained = json.loads((fsdd / "exp" / "fsdd-trained" / "config.json").read_text())["train"]
     assert trained["teacher_model"] == "../synth/exp/dnn" and trained["init_model"] == "../synth/exp/dnn"
     assert len(read_table(fsdd / "data" / "test" / "text")) == 100

@@ -91,8 +91,11 @@ if begin_stage 5 "fine-tune the synthetic DNN on the training speakers, the synt
 fi
 
 # No marker: derived from the result files, rebuilt on every run.
-if begin_stage 6 "summary: exp/summary.json"; then
+if begin_stage 6 "summary: exp/summary.json; bootstrap intervals of both systems and of their difference"; then
   cgs-summary --isolated-words exp/summary.json \
     --row asr synth-only fsdd-test exp/synth-only/decode_test/decode.json \
     --row asr fsdd-trained fsdd-test exp/fsdd-trained/decode_test/decode.json | tee exp/summary.txt
+  echo "== fsdd-test: synth-only (Set1) against fsdd-trained (Set2)" | tee exp/summary_bootci.txt
+  cgs-wer-bootci data/test/text exp/synth-only/decode_test/text exp/fsdd-trained/decode_test/text \
+    | tee -a exp/summary_bootci.txt
 fi
