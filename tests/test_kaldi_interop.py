@@ -270,12 +270,8 @@ def test_corrupt_archives_and_commands_are_named_not_run(tmp_path):
     scp = read_table(tmp_path / "m.scp")
     with pytest.raises(ArkError, match=r"m.scp: 'utt2': cannot read a Kaldi matrix at .*m.ark:\d+"):
         dict(read_scp_matrices(scp, tmp_path / "m.scp"))
-    with pytest.raises(ArkError, match="m.ark: not a readable Kaldi matrix archive after 'utt1'"):
-        dict(read_ark_matrices(tmp_path / "m.ark"))
     marker = tmp_path / "ran"
     for where in (f"touch {marker} |", f"| touch {marker}"):
         with pytest.raises(ArkError, match="feats.scp: 'utt1': .* is a shell command"):
             read_matrix(where, "utt1", "feats.scp")
-    with pytest.raises(ArkError, match="a shell command, not an archive"):
-        dict(read_ark_matrices(Path(f"touch {marker} |")))
     assert not marker.exists()

@@ -53,17 +53,17 @@ class ArkWriter:
 
 
 class ArkError(ValueError):
-    """A matrix that cannot be read from an archive; the message names the table or archive and the key."""
+    """A matrix that cannot be read through an scp file; the message names the file and the key."""
 
 
 def read_matrix(where: str, key: str, table: str | Path) -> np.ndarray:
     """The matrix at ``where`` (``path:offset``), listed under ``key`` in the scp file ``table``.
 
     kaldi-io would run ``where`` as a shell command if it began or ended
-    with ``|`` (Kaldi's piped form): such entries are refused. Features,
-    statistics and log-likelihoods are finite, so NaN or inf is refused too.
+    with ``|`` (Kaldi's piped form): such entries are refused. Features and
+    their statistics are finite, so NaN or inf is refused too.
     """
-    if _is_command(where):
+    if where.strip().startswith("|") or where.strip().endswith("|"):
         raise ArkError(f"{table}: '{key}': {where!r} is a shell command, not an archive position")
     try:
         mat = kaldi_io.read_mat(where)
@@ -82,21 +82,4 @@ def read_scp_matrices(scp: dict[str, str], table: str | Path = "scp"):
 
 
 def read_ark_matrices(path: Path):
-    """Yield (key, matrix) for every matrix of the archive ``path``, in order (a file, never a command)."""
-    if _is_command(str(path)):
-        raise ArkError(f"{path}: a shell command, not an archive")
-    reader, key = kaldi_io.read_mat_ark(str(path)), None
-    while True:
-        try:
-            key, mat = next(reader)
-        except StopIteration:
-            return
-        except Exception as e:  # as in read_matrix
-            where = f" after '{key}'" if key is not None else ""
-            raise ArkError(f"{path}: not a readable Kaldi matrix archive{where} ({e or type(e).__name__})") from None
-        yield key, mat
-
-
-def _is_command(where: str) -> bool:
-    where = where.strip()
-    return where.startswith("|") or where.endswith("|")
+    yield from kaldi_io.read_mat_ark(str(path))

@@ -48,21 +48,19 @@ def bootstrap_wer(systems: Sequence[ErrorStats], resamples: int = 10000, confide
         raise ValueError(f"bootstrap intervals compare one or two systems, not {len(systems)}")
     if resamples < 1 or not 0 < confidence < 1:
         raise ValueError(f"need at least one resample and a confidence in (0, 1), not {resamples} and {confidence}")
-    utts = [u.utt for u in systems[0].utterances]
-    if any([u.utt for u in s.utterances] != utts for s in systems[1:]):
-        raise ValueError("the systems were scored on different utterances")
+    _require_same_utterances(systems)
     words = np.array([u.num_ref_words for u in systems[0].utterances])
-    if not utts or words.sum() == 0:
+    if words.sum() == 0:
         raise ValueError("no reference words to score")
     errors = np.array([[u.num_errors for u in s.utterances] for s in systems])  # systems x utterances
     rng = np.random.default_rng(seed)
     replicate_errors, replicate_words = [], []
     for start in range(0, resamples, CHUNK):
-        picks = rng.integers(0, len(utts), size=(min(CHUNK, resamples - start), len(utts)))
+        picks = rng.integers(0, len(words), size=(min(CHUNK, resamples - start), len(words)))
         replicate_errors.append(errors[:, picks].sum(axis=2))
         replicate_words.append(words[picks].sum(axis=1))
     rep_errors, rep_words = np.concatenate(replicate_errors, axis=1), np.concatenate(replicate_words)
-    rep_wer = 100 * rep_errors / np.maximum(rep_words, 1)   # a replicate of empty references counts as 0 %
+    rep_wer = 100 * rep_errors / np.maximum(rep_words, 1)   # a replicate without reference words divides by 1
     tails = 100 * np.array([(1 - confidence) / 2, (1 + confidence) / 2])
 
     def interval(value: float, replicates: np.ndarray) -> Interval:
@@ -85,14 +83,19 @@ class McNemar:
 
 def mcnemar_sentences(first: ErrorStats, second: ErrorStats) -> McNemar:
     """McNemar's exact test on which sentences each system gets entirely right."""
+    _require_same_utterances([first, second])
     right = [[u.num_errors == 0 for u in s.utterances] for s in (first, second)]
-    if [u.utt for u in first.utterances] != [u.utt for u in second.utterances]:
-        raise ValueError("the systems were scored on different utterances")
     only_first = sum(a and not b for a, b in zip(*right))
     only_second = sum(b and not a for a, b in zip(*right))
     discordant = only_first + only_second
     p = binomtest(only_first, discordant, 0.5).pvalue if discordant else 1.0
     return McNemar(only_first, only_second, float(p))
+
+
+def _require_same_utterances(systems: Sequence[ErrorStats]) -> None:
+    utts = [u.utt for u in systems[0].utterances]
+    if any([u.utt for u in s.utterances] != utts for s in systems[1:]):
+        raise ValueError("the systems were scored on different utterances")
 
 
 def format_bootci(result: BootstrapResult, mcnemar: McNemar | None = None) -> str:
