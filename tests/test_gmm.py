@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from cgs_asr.bin import align_dnn, align_gmm, decode, make_graph, train_dnn, train_mono
-from cgs_asr.data.ark import ArkWriter, kaldi_io
+from cgs_asr.data.alignments import AlignmentError, read_alignments
+from cgs_asr.data.ark import ArkWriter
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir, subset_data_dir, write_data_dir
 from cgs_asr.features.cmvn import compute_cmvn_stats
 from cgs_asr.gmm.align import Aligner
@@ -29,7 +30,6 @@ from cgs_asr.gmm.mono import MONO_SCHEDULE, MonoConfig
 from cgs_asr.gmm.steps import (
     align_data_dir,
     make_graph_dir,
-    read_alignments,
     select_utterances,
     train_mono_dir,
     train_tri_dir,
@@ -200,8 +200,8 @@ def test_training_is_reproducible_and_split_gaussians_move_apart(toy, trained, t
 def test_alignments_have_one_pdf_per_frame_and_recover_the_segmentation(toy, trained):
     exp, result = trained
     model = load_model(exp)
-    tids = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.ark")))
-    pdfs = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.pdf.ark")))
+    tids = read_alignments(exp / "ali.ark")
+    pdfs = read_alignments(exp / "ali.pdf.ark")
     frames = load_data_dir(toy.train).tables["utt2num_frames"]
     assert list(tids) == list(pdfs) == sorted(frames, key=str.encode)
     tid2phone = np.array([0] + [model.trans_model.transition_id_to_phone(t)
@@ -235,7 +235,7 @@ def test_failed_alignments_are_counted_and_left_out(toy, trained, tmp_path):
     subset = subset_data_dir(data, data.utts, tmp_path / "data")
     summary = align_data_dir(subset, toy.lang, result.model, tmp_path / "ali", progress=False)
     assert summary.failed == [short]
-    assert short not in dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.ark")))
+    assert short not in read_alignments(tmp_path / "ali" / "ali.ark")
     assert json.loads((tmp_path / "ali" / "align.json").read_text())["failed"] == [short]
 
 
@@ -318,7 +318,7 @@ def test_programs_align_and_decode(toy, trained, tmp_path, capsys):
                  str(tmp_path / "decode")])
     out = capsys.readouterr().out
     assert "aligned 12 of 12 utterances" in out and "%WER 0.00" in out
-    assert len(dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.pdf.ark")))) == 12
+    assert len(read_alignments(tmp_path / "ali" / "ali.pdf.ark")) == 12
 
 
 def test_dnn_trained_on_the_gmm_alignment_realigns_the_data(toy, trained, tmp_path, capsys):
@@ -334,8 +334,8 @@ def test_dnn_trained_on_the_gmm_alignment_realigns_the_data(toy, trained, tmp_pa
     dnn = train(tmp_path / "dnn", num_pdfs)
     align_dnn.main(["--nj", "2", str(toy.train), str(toy.lang.dir), str(exp), str(dnn), str(tmp_path / "ali")])
     assert "aligned 80 of 80 utterances" in capsys.readouterr().out
-    gmm_pdfs = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.pdf.ark")))
-    dnn_pdfs = dict(kaldi_io.read_vec_int_ark(str(tmp_path / "ali" / "ali.pdf.ark")))
+    gmm_pdfs = read_alignments(exp / "ali.pdf.ark")
+    dnn_pdfs = read_alignments(tmp_path / "ali" / "ali.pdf.ark")
     assert list(dnn_pdfs) == list(gmm_pdfs)
     assert all(len(dnn_pdfs[utt]) == len(gmm_pdfs[utt]) for utt in gmm_pdfs)
     agreement = np.mean(np.concatenate([dnn_pdfs[utt] == gmm_pdfs[utt] for utt in gmm_pdfs]))
@@ -363,7 +363,7 @@ def test_train_program_on_a_random_subset(toy, tmp_path, capsys):
                      "--nj", "2", str(toy.train), str(toy.lang.dir), str(tmp_path / "exp")])
     log = json.loads((tmp_path / "exp" / "train.json").read_text())
     assert log["num_train_utts"] == 30 and log["subset"] == "random"
-    assert len(dict(kaldi_io.read_vec_int_ark(str(tmp_path / "exp" / "ali.ark")))) == 80
+    assert len(read_alignments(tmp_path / "exp" / "ali.ark")) == 80
     assert "pdfs" in capsys.readouterr().out
 
 
@@ -416,7 +416,7 @@ def test_phone_instances_are_found_in_alignments_even_when_a_phone_repeats(toy, 
     prons = make_lexicon(WORDS, unk_word=None).prons
     text = load_data_dir(toy.train).text
     sil = toy.lang.phones["sil"]
-    for utt, tids in list(read_alignments(exp).items())[:40]:
+    for utt, tids in list(read_alignments(exp / "ali.ark").items())[:40]:
         events = frame_events(result.model.trans_model, tids, {sil})
         starts = np.flatnonzero(np.any(np.diff(events[:, :3], axis=0) != 0, axis=1)
                                 | (np.diff(events[:, 3]) < 0)) + 1
@@ -432,6 +432,21 @@ def tri(toy, trained, tmp_path_factory):
     config = TriConfig(dataclasses.replace(TRI_SCHEDULE, total_gauss=150, num_iters=20, max_iter_inc=12,
                                            realign_iters=(6, 12)), num_leaves=50, min_leaf_count=20, min_gain=50.0)
     return exp, train_tri_dir(toy.train, toy.lang.dir, mono_exp, exp, config, progress=False)
+
+
+def test_triphone_training_names_a_corrupt_monophone_alignment(toy, trained, tmp_path):
+    mono_exp, _ = trained
+    ali_dir = tmp_path / "mono"
+    ali_dir.mkdir()
+    for name in ("final.npz", "final.json"):
+        (ali_dir / name).write_bytes((mono_exp / name).read_bytes())
+    (ali_dir / "ali.ark").write_bytes((mono_exp / "ali.ark").read_bytes()[:-7])
+    with pytest.raises(AlignmentError, match=r"mono/ali.ark: not a Kaldi int-vector ark after utterance"):
+        train_tri_dir(toy.train, toy.lang.dir, ali_dir, tmp_path / "tri", TriConfig(), progress=False)
+    (ali_dir / "ali.ark").unlink()
+    with pytest.raises(AlignmentError, match=r"mono/ali.ark: no such alignment file"):
+        train_tri_dir(toy.train, toy.lang.dir, ali_dir, tmp_path / "tri", TriConfig(), progress=False)
+    assert not (tmp_path / "tri").exists()
 
 
 def test_triphone_training_grows_a_tree_and_converges(toy, trained, tri):
@@ -450,8 +465,7 @@ def test_triphone_training_grows_a_tree_and_converges(toy, trained, tri):
 
 def test_triphone_alignments_and_decoding(toy, tri, tmp_path):
     exp, result = tri
-    tids = read_alignments(exp)
-    pdfs = dict(kaldi_io.read_vec_int_ark(str(exp / "ali.pdf.ark")))
+    tids, pdfs = read_alignments(exp / "ali.ark"), read_alignments(exp / "ali.pdf.ark")
     frames = load_data_dir(toy.train).tables["utt2num_frames"]
     sil = toy.lang.phones["sil"]
     tid2phone = np.array([0] + [result.model.trans_model.transition_id_to_phone(t)

@@ -19,7 +19,7 @@ from cgs_asr.features.splice import splice_feats
 from cgs_asr.nnet.compression import load_acoustic_model
 from cgs_asr.nnet.dataset import normalized_utterances
 from cgs_asr.nnet.kaldi_nnet1 import Nnet1Error, parse_nnet, read_nnet
-from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
+from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 
 from test_nnet import write_separable_data
 

@@ -19,7 +19,7 @@ from cgs_asr.nnet.loglikes import write_log_likelihoods
 from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors, mean_posterior
-from cgs_asr.nnet.targets import AlignmentError, read_alignments, write_alignments
+from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, best_epoch, evaluate, train
 
 FEAT_DIM, NUM_PDFS = 8, 6

@@ -25,7 +25,7 @@ from cgs_asr.lang.files import read_int_list
 from cgs_asr.lang.lexicon import read_lexicon
 from cgs_asr.lang.prepare import Lang
 from cgs_asr.nnet.kws_targets import LABELS, Agreement, frame_labels
-from cgs_asr.nnet.targets import read_alignments, write_alignments
+from cgs_asr.data.alignments import read_alignments, write_alignments
 
 log = logging.getLogger("kws_labels")
 TTS_TIMINGS = "word_timings.ctm"

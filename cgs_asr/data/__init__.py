@@ -1,1 +1,1 @@
-"""Kaldi data dirs, audio and ark I/O, and the built-in synthetic corpus."""
+"""Kaldi data dirs, audio, ark I/O and alignments, and the built-in synthetic corpus."""

@@ -32,8 +32,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from cgs_asr.atomic import atomic_open
-from cgs_asr.data.ark import kaldi_io  # imported there with its KALDI_ROOT warning silenced
+from cgs_asr.data.alignments import read_alignments, write_alignments
 from cgs_asr.data.datadir import DataDir, DataDirError, load_data_dir
 from cgs_asr.gmm.align import Aligner, Alignment, AlignOptions
 from cgs_asr.gmm.feats import FeatureReader, FeatureSpec
@@ -55,13 +54,6 @@ SUBSETS = ("shortest", "random")
 
 def _write_json(path: Path, obj) -> None:
     atomic_write_text(path, json.dumps(obj, indent=1) + "\n")
-
-
-def write_int_vector_ark(path: str | Path, vectors: Iterable[tuple[str, np.ndarray]]) -> None:
-    """A Kaldi binary int-vector ark (what ``ali-to-pdf`` writes), atomically."""
-    with atomic_open(path) as f:
-        for key, vec in vectors:
-            kaldi_io.write_vec_int(f, np.asarray(vec, dtype=np.int32), key=key)
 
 
 def select_utterances(data: DataDir, max_utts: int | None, subset: str = "shortest", seed: int = 0) -> list[str]:
@@ -134,20 +126,12 @@ def _finish_training(result: TrainResult, data: DataDir, lang: Lang, exp_dir: Pa
     })
 
 
-def read_alignments(ali_dir: str | Path) -> dict[str, np.ndarray]:
-    """Transition-id alignments of an alignment (or experiment) dir."""
-    path = Path(ali_dir) / "ali.ark"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such alignment file")
-    return {utt: np.asarray(tids, dtype=np.int32) for utt, tids in kaldi_io.read_vec_int_ark(str(path))}
-
-
 def train_tri_dir(data_dir: str | Path, lang_dir: str | Path, ali_dir: str | Path, exp_dir: str | Path,
                   config: TriConfig = TriConfig(), map_oov: bool = False, progress: bool = True) -> TrainResult:
     """Train triphones on a data dir from the monophone model and alignment in ``ali_dir``; align it again."""
     start = time.perf_counter()
     data, lang, exp_dir = load_data_dir(Path(data_dir)), Lang.load(lang_dir), Path(exp_dir)
-    mono, mono_alignments = load_model(ali_dir), read_alignments(ali_dir)
+    mono, mono_alignments = load_model(ali_dir), read_alignments(Path(ali_dir) / "ali.ark")
     transcripts = transcripts_to_word_ids(data.text, lang, map_oov, where=str(data.path / "text"))
     reader = FeatureReader(data, mono.feature_spec)
     reader.check_dim(mono.dim)
@@ -216,14 +200,14 @@ def align_data_dir(data: DataDir | str | Path, lang: Lang | str | Path, model: G
     with single_threaded_blas():
         parts = map_parts(align_part, list(enumerate(split_evenly(data.utts, num_jobs))))
     results = [r for part in parts for r in part]
-    aligned = [(utt, tids) for utt, tids, _, _ in results if tids is not None]
+    aligned = {utt: tids for utt, tids, _, _ in results if tids is not None}
     tid2pdf = model.tid2pdf()
     ali_dir.mkdir(parents=True, exist_ok=True)
-    write_int_vector_ark(ali_dir / "ali.ark", aligned)
-    write_int_vector_ark(ali_dir / "ali.pdf.ark", ((utt, tid2pdf[tids]) for utt, tids in aligned))
+    write_alignments(ali_dir / "ali.ark", aligned)
+    write_alignments(ali_dir / "ali.pdf.ark", {utt: tid2pdf[tids] for utt, tids in aligned.items()})
     if save_model_copy:
         save_model(model, ali_dir)
-    frames = sum(len(tids) for _, tids in aligned)
+    frames = sum(len(tids) for tids in aligned.values())
     summary = AlignSummary(
         utterances=len(results), failed=[utt for utt, tids, _, _ in results if tids is None],
         retried=sum(retried for *_, retried in results), frames=frames,

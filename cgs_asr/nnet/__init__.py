@@ -1,3 +1,3 @@
-"""DNN acoustic models: config and network (model), training frames (dataset,
-targets), training (train), priors and log-likelihoods (priors, loglikes),
+"""DNN acoustic models: config and network (model), training frames (dataset),
+training (train), priors and log-likelihoods (priors, loglikes),
 model dirs on disk (modeldir)."""

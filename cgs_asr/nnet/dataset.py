@@ -23,7 +23,7 @@ from cgs_asr.data.datadir import DataDirError, load_data_dir
 from cgs_asr.features.cmvn import CMVN_SCOPES, accumulate_stats, apply_cmvn
 from cgs_asr.features.splice import context_indices
 from cgs_asr.nnet.model import ModelConfig
-from cgs_asr.nnet.targets import read_alignments
+from cgs_asr.data.alignments import read_alignments
 
 log = logging.getLogger(__name__)
 
