@@ -30,7 +30,8 @@ cgs_epochs=16    # the CGS ASR DNN, trained from scratch with a quarter of the w
 dnn_aug="--aug-warp 0.1 --aug-freq-mask 8"   # filterbank augmentation in every DNN training ("" for none)
 dnn_cmvn=speaker  # the ASR DNNs' CMVN: each speaker's mean (Kaldi's default) or each utterance's own ("utterance":
                   # better on the synthetic test, far worse on short real recordings; README: what each gave)
-dnn_teacher="--teacher-model exp/dnn --distill-weight 0.5"   # the dense DNN teaches the CGS and 6-bit DNNs ("" for none)
+dnn_teacher=""     # "--teacher-model exp/dnn --distill-weight 0.5": the dense DNN teaches the CGS and 6-bit DNNs
+                   # (higher dev frame accuracy, but no better %WER and slower training; README: what each gave)
 kws_context=15   # KWS DNN: frames of context on each side
 kws_epochs=8     # KWS DNN: at most this many epochs (newbob stops earlier)
 kws_teacher="--teacher-model exp/kws/dnn --distill-weight 0.5"   # the dense KWS DNN teaches its CGS and 5-bit DNNs
@@ -115,13 +116,13 @@ if begin_stage 8 "decode with the dense DNN: acoustic-scale sweep on dev, the be
   end_stage 8
 fi
 
-if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row; the dense DNN teaches"; then
+if begin_stage 9 "CGS DNN: 75 % of the 16 x 16 weight blocks dropped at random before training, equal per block-row"; then
   # shellcheck disable=SC2086  (dnn_teacher is a list of options)
   train_dnn exp/dnn_cgs75 --cgs-keep 0.25 --cgs-block 16 --max-epochs "$cgs_epochs" $dnn_teacher
   end_stage 9
 fi
 
-if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense and the CGS DNNs, taught by the dense DNN"; then
+if begin_stage 10 "6-bit weights: quantization-aware fine-tuning of the dense and the CGS DNNs"; then
   for src in dnn dnn_cgs75; do
     # shellcheck disable=SC2086
     train_dnn "exp/${src}_q6" --init-model "exp/$src" --qat-bits 6 --max-epochs 3 --lr 0.0002 $dnn_teacher
