@@ -13,13 +13,13 @@ import pytest
 import torch
 
 from cgs_asr.bin import compute_loglikes, export_nnet1, import_kaldi, train_dnn
+from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 from cgs_asr.data.ark import ArkError, ArkWriter, kaldi_io, read_ark_matrices, read_matrix, read_scp_matrices
 from cgs_asr.data.datadir import read_table, write_table
 from cgs_asr.features.splice import splice_feats
 from cgs_asr.nnet.compression import load_acoustic_model
 from cgs_asr.nnet.dataset import normalized_utterances
 from cgs_asr.nnet.kaldi_nnet1 import Nnet1Error, parse_nnet, read_nnet
-from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 
 from test_nnet import write_separable_data
 

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
+from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 from cgs_asr.data.ark import ArkError, ArkWriter, read_ark_matrices, read_scp_matrices
 from cgs_asr.data.datadir import DataDir, read_table, write_data_dir, write_table
 from cgs_asr.features.cmvn import compute_cmvn_stats
@@ -19,7 +20,6 @@ from cgs_asr.nnet.loglikes import write_log_likelihoods
 from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors, mean_posterior
-from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, best_epoch, evaluate, train
 
 FEAT_DIM, NUM_PDFS = 8, 6

@@ -17,6 +17,7 @@ import numpy as np
 
 from cgs_asr.atomic import atomic_write_text
 from cgs_asr.bin.common import program
+from cgs_asr.data.alignments import read_alignments, write_alignments
 from cgs_asr.data.ctm import read_ctm, write_ctm
 from cgs_asr.data.datadir import load_data_dir
 from cgs_asr.gmm.model_io import load_model
@@ -25,7 +26,6 @@ from cgs_asr.lang.files import read_int_list
 from cgs_asr.lang.lexicon import read_lexicon
 from cgs_asr.lang.prepare import Lang
 from cgs_asr.nnet.kws_targets import LABELS, Agreement, frame_labels
-from cgs_asr.data.alignments import read_alignments, write_alignments
 
 log = logging.getLogger("kws_labels")
 TTS_TIMINGS = "word_timings.ctm"

@@ -18,12 +18,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from cgs_asr.data.alignments import read_alignments
 from cgs_asr.data.ark import read_scp_matrices
 from cgs_asr.data.datadir import DataDirError, load_data_dir
 from cgs_asr.features.cmvn import CMVN_SCOPES, accumulate_stats, apply_cmvn
 from cgs_asr.features.splice import context_indices
 from cgs_asr.nnet.model import ModelConfig
-from cgs_asr.data.alignments import read_alignments
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from cgs_asr.atomic import atomic_write_text
+from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 from cgs_asr.data.datadir import SPK_TABLES, UTT_TABLES, DataDir, DataDirError, load_data_dir, read_table, \
     write_data_dir
-from cgs_asr.data.alignments import AlignmentError, read_alignments, write_alignments
 
 SCP_TABLES = ("feats.scp", "cmvn.scp")
 _ARK_OFFSET = re.compile(r"^(?P<path>.+?)(?P<offset>:\d+)?$")
