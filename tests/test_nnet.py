@@ -15,7 +15,8 @@ from cgs_asr.data.alignments import AlignmentError, read_alignments, write_align
 from cgs_asr.data.ark import ArkError, ArkWriter, read_ark_matrices, read_scp_matrices
 from cgs_asr.data.datadir import DataDir, read_table, write_data_dir, write_table
 from cgs_asr.features.cmvn import compute_cmvn_stats
-from cgs_asr.nnet.dataset import TrainingDataError, load_frame_set, normalized_utterances
+from cgs_asr.nnet.dataset import FrameSet, TrainingDataError, load_frame_set, normalized_utterances
+from cgs_asr.nnet.frame_stats import frame_stats
 from cgs_asr.nnet.loglikes import write_log_likelihoods
 from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
@@ -337,6 +338,23 @@ def test_parametrized_weights_train_and_load_through_prepare(frame_sets, tmp_pat
         assert torch.equal(loaded.network(inputs), network.eval()(inputs))
 
 
+def test_frame_stats_by_hand_and_the_prior_can_flip_the_decision():
+    frames = FrameSet.from_utterances([("u1", np.zeros((2, 1), np.float32), np.array([0, 1])),
+                                       ("u2", np.zeros((1, 1), np.float32), np.array([1]))], 0, 0)
+    constant = nn.Linear(1, 2)  # every frame: posteriors 0.75 / 0.25
+    nn.init.zeros_(constant.weight)
+    with torch.no_grad():
+        constant.bias.copy_(torch.log(torch.tensor([0.75, 0.25])))
+    stats = frame_stats(constant, frames, np.log([0.9, 0.1]), batch_size=2)
+    assert stats.frames == 3 and stats.accuracy == pytest.approx(1 / 3)
+    assert stats.cross_entropy == pytest.approx(-(np.log(0.75) + 2 * np.log(0.25)) / 3, rel=1e-6)
+    assert stats.entropy == pytest.approx(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)), rel=1e-6)
+    # 0.25 / 0.1 beats 0.75 / 0.9: the decoder's first choice is pdf 1, right on two frames of three.
+    assert stats.likelihood_accuracy == pytest.approx(2 / 3)
+    assert frame_stats(constant, frames).likelihood_accuracy is None
+    assert evaluate(constant, frames) == (pytest.approx(stats.cross_entropy), pytest.approx(1 / 3))
+
+
 # ---------------------------------------------------------------- priors, model dir, log-likelihoods
 
 def test_priors_sum_to_one_and_unseen_pdfs_are_floored():
@@ -454,6 +472,33 @@ def test_program_adjusts_priors_to_the_mean_posterior(corpus, tmp_path):
     assert not np.allclose(after.prior, before.prior)
     assert after.meta["prior"] == {"from": "mean posterior", "data": str(dev_dir), "utterances": 4}
     assert after.meta["train"] == before.meta["train"]
+
+
+def test_program_computes_frame_stats_of_float_and_emulated_models(corpus, tmp_path, capsys):
+    from cgs_asr.bin import compute_frame_stats, train_dnn
+    train_dir, dev_dir = corpus
+    data = [str(train_dir), str(train_dir / "ali.ark"), str(dev_dir), str(dev_dir / "ali.ark"), str(NUM_PDFS)]
+    small = ["--hidden-layers", "1", "--hidden-dim", "16", "--context", "2", "--batch-size", "64", "--num-threads", "1"]
+    train_dnn.main(data + [str(tmp_path / "dnn"), "--max-epochs", "2"] + small)
+    train_dnn.main(data + [str(tmp_path / "q6"), "--init-model", str(tmp_path / "dnn"), "--ptq-bits", "6",
+                           "--num-threads", "1"])
+    capsys.readouterr()
+    models = [str(tmp_path / "dnn"), str(tmp_path / "q6")]
+    compute_frame_stats.main([str(dev_dir), str(dev_dir / "ali.ark")] + models
+                             + ["--json", str(tmp_path / "float.json"), "--num-threads", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == models and all("480 frames" in line for line in lines)
+    scores = json.loads((tmp_path / "float.json").read_text())
+    saved = json.loads((tmp_path / "dnn" / "config.json").read_text())
+    assert scores[models[0]]["accuracy"] == pytest.approx(saved["result"]["dev_frame_accuracy"])
+    assert 0 < scores[models[0]]["likelihood_accuracy"] <= 1 and scores[models[0]]["entropy"] > 0
+    compute_frame_stats.main([str(dev_dir), str(dev_dir / "ali.ark"), models[1], "--kernel", "fixed",
+                              "--json", str(tmp_path / "fixed.json"), "--num-threads", "1"])
+    fixed = json.loads((tmp_path / "fixed.json").read_text())[models[1]]
+    assert fixed["frames"] == 480 and fixed["accuracy"] == pytest.approx(scores[models[1]]["accuracy"], abs=0.02)
+    with pytest.raises(SystemExit):  # the engine runs quantized models only
+        compute_frame_stats.main([str(dev_dir), str(dev_dir / "ali.ark"), models[0], "--kernel", "fixed"])
+    assert "needs a quantized model" in capsys.readouterr().err
 
 
 def test_program_distils_from_a_teacher_with_the_same_input(corpus, tmp_path, capsys):

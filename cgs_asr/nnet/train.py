@@ -56,6 +56,7 @@ from tqdm import tqdm
 from cgs_asr.nnet.augment import FeatureAugment
 from cgs_asr.nnet.dataset import FrameSet
 from cgs_asr.nnet.distributed import rank_and_world, sum_over_ranks
+from cgs_asr.nnet.frame_stats import frame_stats
 from cgs_asr.nnet.model import eval_mode
 
 log = logging.getLogger(__name__)
@@ -148,14 +149,8 @@ class EpochStats:
 
 def evaluate(network: nn.Module, frames: FrameSet, batch_size: int = 8192) -> tuple[float, float]:
     """Mean cross-entropy and frame accuracy over all frames, in eval mode."""
-    loss = correct = 0.0
-    with eval_mode(network), torch.inference_mode():
-        for start in range(0, len(frames), batch_size):
-            inputs, targets = frames.batch(np.arange(start, min(start + batch_size, len(frames))))
-            logits = network(inputs)
-            loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
-            correct += (logits.argmax(dim=1) == targets).sum().item()
-    return loss / len(frames), correct / len(frames)
+    stats = frame_stats(network, frames, batch_size=batch_size)
+    return stats.cross_entropy, stats.accuracy
 
 
 def train(network: nn.Module, train_set: FrameSet, dev_set: FrameSet, config: TrainConfig,
