@@ -11,6 +11,7 @@ from cgs_asr.hw import Emulator, EngineConfig, reference_run, to_int_model, wors
 from cgs_asr.hw import emulator as emulator_module
 from cgs_asr.hw.synthetic import random_inputs, random_int_layer, random_int_model
 from cgs_asr.hw.intmodel import IntModel
+from cgs_asr.nnet.model import ModelConfig, make_model
 from cgs_asr.quant import LayerBits, QuantConfig, calibrate, prepare_qat
 from cgs_asr.sparsity import BlockSparsity, CGSConfig, apply_cgs
 
@@ -155,14 +156,34 @@ def _trained_like_model(activation, seed):
 @pytest.mark.parametrize("activation", [nn.ReLU, nn.Sigmoid])
 def test_emulator_equals_fake_quantized_torch_model(activation):
     qmodel = _trained_like_model(activation, seed=3)
+    int_model = _emulated_as_in_torch_and_reference(qmodel, in_features=23)
+    assert [l.kept_per_row for l in int_model.layers][:2] == [2, 3]
+
+
+def _emulated_as_in_torch_and_reference(qmodel, in_features):
+    """The integer model of ``qmodel``, after checking that the emulator gives the
+    fake-quantized torch model's outputs and the reference loop's integers."""
     int_model = to_int_model(qmodel)
-    features = np.random.default_rng(4).standard_normal((50, 23)).astype(np.float32)
+    features = np.random.default_rng(4).standard_normal((50, in_features)).astype(np.float32)
     output = Emulator(int_model)(features)
     with torch.no_grad():
         expected = qmodel(torch.from_numpy(features)).double().numpy()
     assert np.array_equal(output.to_float(), expected)
     assert np.array_equal(output.logits, reference_run(int_model, int_model.quantize_input(features)))
-    assert [l.kept_per_row for l in int_model.layers][:2] == [2, 3]
+    return int_model
+
+
+def test_emulator_runs_a_cgs_acoustic_model_with_a_linear_bottleneck():
+    """The bottleneck's outputs are signed: an identity layer between two CGS layers."""
+    torch.manual_seed(5)
+    model = make_model(ModelConfig(num_pdfs=40, feat_dim=8, left_context=1, right_context=1,
+                                   hidden_layers=2, hidden_dim=32, bottleneck_dim=16))
+    apply_cgs(model, CGSConfig(default=BlockSparsity(8, 8, keep=0.5), seed=5))
+    qmodel = calibrate(prepare_qat(model, QuantConfig(default=LayerBits(weight=6, activation=8, bias=16))),
+                       [torch.randn(64, 24) for _ in range(3)]).eval()
+    int_model = _emulated_as_in_torch_and_reference(qmodel, in_features=24)
+    assert [layer.activation for layer in int_model.layers] == ["relu", "relu", "identity", "logits"]
+    assert [layer.kept_per_row for layer in int_model.layers] == [2, 2, 2, 1]
 
 
 def test_conversion_refuses_an_uncalibrated_model():

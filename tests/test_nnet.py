@@ -18,7 +18,7 @@ from cgs_asr.features.cmvn import compute_cmvn_stats
 from cgs_asr.nnet.dataset import FrameSet, TrainingDataError, load_frame_set, normalized_utterances
 from cgs_asr.nnet.frame_stats import frame_stats
 from cgs_asr.nnet.loglikes import write_log_likelihoods
-from cgs_asr.nnet.model import PRESETS, ModelConfig, make_model
+from cgs_asr.nnet.model import PRESETS, ModelConfig, ModelConfigError, make_model
 from cgs_asr.nnet.modeldir import AcousticModel, ModelDirError, load_model_dir, open_model_dir, save_model_dir
 from cgs_asr.nnet.priors import compute_priors, mean_posterior
 from cgs_asr.nnet.train import TrainConfig, TrainConfigError, Distillation, best_epoch, evaluate, train
@@ -193,6 +193,17 @@ def test_model_is_a_plain_sequential_of_linears():
     assert (network[0].in_features, network[0].out_features, network[-1].out_features) == (440, 1024, 200)
     assert PRESETS["default"]["hidden_dim"] < PRESETS["paper"]["hidden_dim"]
     assert ModelConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+
+
+def test_bottleneck_is_a_linear_layer_before_the_output_and_old_configs_still_load():
+    config = ModelConfig(num_pdfs=200, hidden_layers=2, hidden_dim=64, bottleneck_dim=16)
+    network = make_model(config)
+    assert [type(m) for m in network] == [nn.Linear, nn.ReLU] * 2 + [nn.Linear, nn.Linear]
+    assert [(m.in_features, m.out_features) for m in network if isinstance(m, nn.Linear)][-2:] == [(64, 16), (16, 200)]
+    saved_before_bottlenecks = {k: v for k, v in config.to_dict().items() if k != "bottleneck_dim"}
+    assert ModelConfig.from_dict(saved_before_bottlenecks).bottleneck_dim == 0
+    with pytest.raises(ModelConfigError, match="bottleneck_dim"):
+        ModelConfig(num_pdfs=200, bottleneck_dim=-1)
 
 
 def test_training_separates_the_pdfs(trained, frame_sets):

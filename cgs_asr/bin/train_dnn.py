@@ -78,6 +78,8 @@ def main(argv):
     model.add_argument("--hidden-layers", type=non_negative_int, help="overrides the preset")
     model.add_argument("--hidden-dim", type=positive(int), help="overrides the preset")
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
+    model.add_argument("--bottleneck-dim", type=non_negative_int, default=0,
+                       help="width of a linear layer in front of the output layer (0: none), a low-rank output layer")
     model.add_argument("--context", type=non_negative_int,
                        help="frames spliced on each side (default 5; with --init-model, that model's)")
     model.add_argument("--norm-vars", action="store_true", help="CMVN normalises variance too")
@@ -175,7 +177,7 @@ def _train(args):
     if not args.init_model:
         model_config = ModelConfig.from_preset(args.preset, args.num_pdfs, feat_dim=train_set.feat_dim, **context,
                                                hidden_layers=args.hidden_layers, hidden_dim=args.hidden_dim,
-                                               activation=args.activation)
+                                               activation=args.activation, bottleneck_dim=args.bottleneck_dim)
         network, compression = make_model(model_config, seed=config.seed), Compression()
     log.info("%d training frames (%d utterances, %d skipped), %d dev frames; model %s",
              len(train_set), len(train_set.utts), len(train_set.skipped), len(dev_set), model_config)

@@ -43,6 +43,14 @@ class ModelConfig:
     splicing ``left_context`` and ``right_context`` frames of ``feat_dim``)
     belongs to the model: decoding must feed the network exactly what
     training did.
+
+    ``bottleneck_dim`` > 0 puts a linear layer of that width (no activation)
+    between the last hidden layer and the output layer: a low-rank output
+    layer (Sainath et al., ICASSP 2013), as Kaldi nnet3's linear "prefinal"
+    layers. With thousands of pdfs, the output layer holds most of the
+    weights, and under CGS each block-row of pdfs sees only its kept quarter
+    of the last hidden layer; through the bottleneck every pdf reaches all
+    hidden units.
     """
 
     num_pdfs: int
@@ -52,6 +60,7 @@ class ModelConfig:
     hidden_layers: int = PRESETS["default"]["hidden_layers"]
     hidden_dim: int = PRESETS["default"]["hidden_dim"]
     activation: str = "relu"
+    bottleneck_dim: int = 0
     norm_vars: bool = False
     cmvn: str = "speaker"   # scope of the CMVN statistics (cgs_asr.features.cmvn.CMVN_SCOPES)
 
@@ -60,7 +69,7 @@ class ModelConfig:
         for name in positive:
             if getattr(self, name) < 1:
                 raise ModelConfigError(f"model config: {name} must be at least 1, not {getattr(self, name)}")
-        for name in ("left_context", "right_context", "hidden_layers"):
+        for name in ("left_context", "right_context", "hidden_layers", "bottleneck_dim"):
             if getattr(self, name) < 0:
                 raise ModelConfigError(f"model config: {name} must not be negative, not {getattr(self, name)}")
         if self.activation not in ACTIVATIONS:
@@ -94,7 +103,7 @@ class ModelConfig:
 
 
 def make_model(config: ModelConfig, seed: int | None = None) -> nn.Sequential:
-    """Linear, activation, ..., Linear (logits). ``seed`` fixes the initial weights
+    """Linear, activation, ..., [Linear (bottleneck),] Linear (logits). ``seed`` fixes the initial weights
     without disturbing torch's global random state."""
     with torch.random.fork_rng(enabled=seed is not None):
         if seed is not None:
@@ -104,6 +113,9 @@ def make_model(config: ModelConfig, seed: int | None = None) -> nn.Sequential:
         for _ in range(config.hidden_layers):
             layers += [nn.Linear(dim, config.hidden_dim), ACTIVATIONS[config.activation]()]
             dim = config.hidden_dim
+        if config.bottleneck_dim:
+            layers.append(nn.Linear(dim, config.bottleneck_dim))
+            dim = config.bottleneck_dim
         layers.append(nn.Linear(dim, config.num_pdfs))
     return nn.Sequential(*layers)
 
