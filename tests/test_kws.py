@@ -13,7 +13,7 @@ from cgs_asr.data.speech_commands import make_speech_commands_data_dirs
 from cgs_asr.decode.kws import DetectorConfig, confidence, detections, running_max, smooth
 from cgs_asr.gmm.word_align import PhoneSegment, word_segments
 from cgs_asr.nnet.kws_targets import FILLER, LABELS, SILENCE, Agreement, frame_labels
-from cgs_asr.score.kws import Counts, Detection, frr_at, isolated_accuracy, match, operating_point
+from cgs_asr.score.kws import Counts, Detection, frr_at, isolated_accuracy, match, operating_point, refine_at
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -104,6 +104,30 @@ def test_frr_at_a_false_alarm_rate():
     assert frr_at(curve, 0.1) == 30.0
     assert operating_point(curve, 1.0)["threshold"] == 0.8
     assert frr_at(curve[:1], 1.0) is None
+
+
+def test_refinement_finds_the_operating_point_between_grid_thresholds():
+    """One hour; a detection per peak at or above the threshold. Exactly: above 0.57 one false
+    alarm is left and three of five keywords are hit; the 0.05 grid jumps from 2 false alarms
+    (0.55) to none with two hits (0.6)."""
+    false_alarm_peaks, keyword_peaks = np.array([0.52, 0.57, 0.58]), np.array([0.3, 0.56, 0.59, 0.7, 0.9])
+    calls = []
+
+    def evaluate(threshold):
+        calls.append(threshold)
+        counts = Counts(int((keyword_peaks >= threshold).sum()), int((false_alarm_peaks >= threshold).sum()),
+                        len(keyword_peaks), hours=1.0)
+        return {"threshold": threshold, "frr": counts.frr, "fa_per_hour": counts.fa_per_hour}
+
+    curve = [evaluate(t) for t in np.round(np.arange(0.05, 1.0, 0.05), 2)]
+    assert frr_at(curve, 1.0) == pytest.approx(60.0)
+    values = np.concatenate([false_alarm_peaks, keyword_peaks, np.arange(1001) / 1000])
+    calls.clear()
+    refined = curve + refine_at(curve, 1.0, evaluate, values)
+    assert frr_at(refined, 1.0) == pytest.approx(40.0)
+    assert 0.57 < operating_point(refined, 1.0)["threshold"] <= 0.58   # the same detections anywhere there
+    assert len(calls) <= 6   # bisection over the 50 values between 0.55 and 0.6
+    assert refine_at(curve, 100.0, evaluate, values) == []   # the grid's lowest threshold is already at the rate
 
 
 def test_isolated_accuracy():

@@ -5,7 +5,8 @@
 ISOLATED_DATA: its utterances whose text is one keyword are classified by
 the highest detector confidence (cgs_asr.decode.kws) over the utterance.
 STREAM_DATA: continuous streams with keywords.ctm (cgs-make-kws-streams);
-detections at every threshold of a grid give the DET curve. Writes
+detections at every threshold of a grid, refined where the curve crosses
+0.5 and 1 FA/h, give the DET curve. Writes
 OUT_DIR/kws.json (accuracy, frr_at_1fa_per_hour, frr_at_0.5fa_per_hour, the
 operating points with their latency, the curve, settings), isolated.txt
 (per isolated keyword: utterance, keyword, the detector's choice and its
@@ -29,7 +30,7 @@ from cgs_asr.decode.models import KERNELS
 from cgs_asr.nnet.compression import emulated_model, hardware_report, load_acoustic_model
 from cgs_asr.nnet.dataset import model_inputs
 from cgs_asr.nnet.kws_targets import FRAME_SHIFT, LABELS
-from cgs_asr.score.kws import Counts, Detection, frr_at, isolated_accuracy, match, operating_point
+from cgs_asr.score.kws import Counts, Detection, frr_at, isolated_accuracy, match, operating_point, refine_at
 
 log = logging.getLogger("kws_eval")
 # Thresholds: coarse over (0, 1), dense towards 1 where the low false-alarm rates are.
@@ -86,16 +87,22 @@ def main(argv):
     hours = sum(float(streams.tables["utt2dur"][s]) for s in streams.utts) / 3600
     occurrences = sum(len(truth.get(s, [])) for s in streams.utts)
     conf = _confidences(model, streams.path, config)
-    curve = []
-    for threshold in THRESHOLDS:
+
+    def curve_point(threshold: float) -> dict:
         found = _stream_detections(conf, threshold)
         hits = fas = 0
         for stream in streams.utts:
             h, f, _ = match(truth.get(stream, []), found[stream])
             hits, fas = hits + h, fas + f
         counts = Counts(hits, fas, occurrences, hours)
-        curve.append({"threshold": float(threshold), "frr": counts.frr, "fa_per_hour": counts.fa_per_hour,
-                      "hits": hits, "false_alarms": fas})
+        return {"threshold": float(threshold), "frr": counts.frr, "fa_per_hour": counts.fa_per_hour,
+                "hits": hits, "false_alarms": fas}
+
+    curve = [curve_point(threshold) for threshold in THRESHOLDS]
+    values = np.concatenate([c.ravel() for c in conf.values()])
+    for rate in FA_RATES:
+        curve += refine_at(curve, rate, curve_point, values)
+    curve = sorted({p["threshold"]: p for p in curve}.values(), key=lambda p: p["threshold"])
 
     # Latency: from the end of the spoken keyword to when the detection is known, i.e. the
     # detection frame plus the network's right context (the frames it must wait for).

@@ -7,10 +7,13 @@ is a hit if a true occurrence of ``k`` that is not yet hit spans
 already hit) is a false alarm. The false-reject rate is the share of true
 occurrences without a hit; false alarms per hour divide by the streams'
 total duration. "FRR at x FA/h" is the lowest FRR among the thresholds
-whose FA/h is at most ``x``.
+whose FA/h is at most ``x``; a curve on a threshold grid is refined where
+it crosses ``x`` (``refine_at``), so that the figure does not depend on the
+grid's step.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +74,38 @@ def operating_point(curve: list[dict], fa_per_hour: float) -> dict | None:
         return None
     return min((p for p in curve if p["fa_per_hour"] <= fa_per_hour and p["frr"] == best),
                key=lambda p: p["threshold"])
+
+
+def refine_at(curve: list[dict], fa_per_hour: float, evaluate: Callable[[float], dict],
+              values: np.ndarray) -> list[dict]:
+    """Curve points that pin down the lowest threshold at ``fa_per_hour`` between two of ``curve``'s.
+
+    Detections, and so all counts, change only where the threshold passes a
+    confidence value, so the thresholds worth trying are the distinct
+    ``values`` between the curve's operating point and its next lower
+    threshold. Bisecting them takes log2(n) calls of ``evaluate`` (threshold
+    -> curve point) and finds the lowest one at the rate, exactly so when
+    false alarms do not grow with the threshold (a dip in the confidence can
+    split one detection into two, rarely).
+    """
+    point = operating_point(curve, fa_per_hour)
+    if point is None:
+        return []
+    below = [p["threshold"] for p in curve if p["threshold"] < point["threshold"]]
+    if not below:
+        return []
+    low, high = max(below), point["threshold"]
+    candidates = np.unique(values[(values > low) & (values < high)])
+    added = []
+    lo, hi = 0, len(candidates)  # candidates[hi:] (and ``high``) are at the rate; candidates[:lo] are not
+    while lo < hi:
+        mid = (lo + hi) // 2
+        added.append(evaluate(float(candidates[mid])))
+        if added[-1]["fa_per_hour"] <= fa_per_hour:
+            hi = mid
+        else:
+            lo = mid + 1
+    return added
 
 
 def isolated_accuracy(scores: dict[str, np.ndarray], labels: dict[str, int]) -> float:
