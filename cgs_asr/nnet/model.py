@@ -50,7 +50,8 @@ class ModelConfig:
     layers. With thousands of pdfs, the output layer holds most of the
     weights, and under CGS each block-row of pdfs sees only its kept quarter
     of the last hidden layer; through the bottleneck every pdf reaches all
-    hidden units.
+    hidden units. (On the main job that did not narrow the CGS DNN's loss
+    against the dense one: README, "Which layer's sparsity costs %WER".)
     """
 
     num_pdfs: int
