@@ -126,7 +126,7 @@ def test_refinement_finds_the_operating_point_between_grid_thresholds():
     refined = curve + refine_at(curve, 1.0, evaluate, values)
     assert frr_at(refined, 1.0) == pytest.approx(40.0)
     assert 0.57 < operating_point(refined, 1.0)["threshold"] <= 0.58   # the same detections anywhere there
-    assert len(calls) <= 6   # bisection over the 50 values between 0.55 and 0.6
+    assert len(calls) <= 6   # bisection over the 49 distinct values between 0.55 and 0.6
     assert refine_at(curve, 100.0, evaluate, values) == []   # the grid's lowest threshold is already at the rate
 
 
